@@ -40,17 +40,28 @@ impl Calendar {
                 _ => merged.push((a, b)),
             }
         }
-        Some(Calendar { weekend: w, closed: merged })
+        Some(Calendar {
+            weekend: w,
+            closed: merged,
+        })
     }
 
     /// Every day a working day.
     pub fn always_open() -> Calendar {
-        Calendar { weekend: [false; 7], closed: Vec::new() }
+        Calendar {
+            weekend: [false; 7],
+            closed: Vec::new(),
+        }
     }
 
     /// Whether `date` is a working day.
     pub fn is_working(&self, date: Date) -> bool {
-        if self.weekend.get(usize::from(date.weekday().index())).copied().unwrap_or(false) {
+        if self
+            .weekend
+            .get(usize::from(date.weekday().index()))
+            .copied()
+            .unwrap_or(false)
+        {
             return false;
         }
         !self.is_closed(date)
@@ -117,7 +128,10 @@ mod tests {
     fn us() -> Calendar {
         Calendar::new(
             &[Weekday::Sat, Weekday::Sun],
-            &[(d("2026-11-26"), d("2026-11-26")), (d("2026-12-25"), d("2026-12-25"))],
+            &[
+                (d("2026-11-26"), d("2026-11-26")),
+                (d("2026-12-25"), d("2026-12-25")),
+            ],
         )
         .unwrap()
     }
@@ -126,11 +140,20 @@ mod tests {
     fn working_days_skip_weekends_and_holidays() {
         let cal = us();
         // Wed 2026-11-25 + 1 working day skips Thanksgiving to Fri 27.
-        assert_eq!(cal.add_working_days(d("2026-11-25"), 1), Some(d("2026-11-27")));
+        assert_eq!(
+            cal.add_working_days(d("2026-11-25"), 1),
+            Some(d("2026-11-27"))
+        );
         // Fri + 1 → Mon.
-        assert_eq!(cal.add_working_days(d("2026-11-27"), 1), Some(d("2026-11-30")));
+        assert_eq!(
+            cal.add_working_days(d("2026-11-27"), 1),
+            Some(d("2026-11-30"))
+        );
         // Saturday + 0 → Monday.
-        assert_eq!(cal.add_working_days(d("2026-11-28"), 0), Some(d("2026-11-30")));
+        assert_eq!(
+            cal.add_working_days(d("2026-11-28"), 0),
+            Some(d("2026-11-30"))
+        );
         assert!(!cal.is_working(d("2026-12-25")));
     }
 
@@ -138,7 +161,10 @@ mod tests {
     fn overlapping_closures_merge() {
         let cal = Calendar::new(
             &[],
-            &[(d("2027-02-01"), d("2027-02-10")), (d("2027-02-05"), d("2027-02-20"))],
+            &[
+                (d("2027-02-01"), d("2027-02-10")),
+                (d("2027-02-05"), d("2027-02-20")),
+            ],
         )
         .unwrap();
         assert_eq!(cal.on_or_after(d("2027-02-03")), Some(d("2027-02-21")));

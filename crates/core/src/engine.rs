@@ -121,7 +121,10 @@ pub struct QuoteRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuoteError {
     UnknownMarket(String),
-    UnknownZone { market: String, zone: String },
+    UnknownZone {
+        market: String,
+        zone: String,
+    },
     /// Neither a postal code nor a zone was given.
     NoDestination,
     Postal(PostalError),
@@ -142,7 +145,9 @@ impl std::fmt::Display for QuoteError {
             QuoteError::NoDestination => f.write_str("give a postal code or a delivery zone"),
             QuoteError::Postal(e) => write!(f, "{e}"),
             QuoteError::UnknownCategory(c) => write!(f, "\"{c}\" is not a product category"),
-            QuoteError::UnknownWarehouse(w) => write!(f, "\"{w}\" is not a warehouse in the network"),
+            QuoteError::UnknownWarehouse(w) => {
+                write!(f, "\"{w}\" is not a warehouse in the network")
+            }
             QuoteError::ZeroQuantity => f.write_str("the quantity must be at least 1"),
             QuoteError::ZeroWeight => f.write_str("the weight must be above zero grams"),
             QuoteError::ZeroDimension => f.write_str("every side must be above zero millimetres"),
@@ -164,7 +169,9 @@ pub struct Window {
 impl Window {
     /// Orders windows by when they end, then by when they start.
     fn speed_cmp(&self, other: &Window) -> Ordering {
-        self.latest.cmp(&other.latest).then(self.earliest.cmp(&other.earliest))
+        self.latest
+            .cmp(&other.latest)
+            .then(self.earliest.cmp(&other.earliest))
     }
 }
 
@@ -365,6 +372,10 @@ pub struct Estimator<'n> {
     today: Date,
     currency: Currency,
     paths: Vec<Path>,
+    /// Path indices per warehouse index.
+    paths_by_warehouse: Vec<Vec<usize>>,
+    /// Warehouses of each kind that serve this market (fully managed, semi, local).
+    serving: [Vec<usize>; 3],
 }
 
 /// A route's evaluation for one listing and quantity.
@@ -378,7 +389,11 @@ struct Costed {
 
 impl<'n> Estimator<'n> {
     /// Resolves the destination and times every route into it as of `now`.
-    pub fn new(net: &'n Network, dest: &Destination, now: Instant) -> Result<Estimator<'n>, QuoteError> {
+    pub fn new(
+        net: &'n Network,
+        dest: &Destination,
+        now: Instant,
+    ) -> Result<Estimator<'n>, QuoteError> {
         let market = net
             .market_index(&dest.market)
             .ok_or_else(|| QuoteError::UnknownMarket(dest.market.clone()))?;
@@ -387,21 +402,78 @@ impl<'n> Estimator<'n> {
     }
 
     fn for_zone(net: &'n Network, market: usize, zone: usize, now: Instant) -> Estimator<'n> {
-        let tz = net.zones.get(zone).and_then(|z| net.time_zones.get(z.time_zone));
-        let today = tz.map(|t| t.date(now)).unwrap_or_else(|| now.utc_date_minute().0);
-        let currency = net.markets.get(market).map(|m| m.currency).unwrap_or(Currency {
-            code: crate::money::CurrencyCode::XXX,
-            exponent: 2,
-        });
-        let mut est = Estimator { net, market, zone, now, today, currency, paths: Vec::new() };
+        let tz = net
+            .zones
+            .get(zone)
+            .and_then(|z| net.time_zones.get(z.time_zone));
+        let today = tz
+            .map(|t| t.date(now))
+            .unwrap_or_else(|| now.utc_date_minute().0);
+        let currency = net
+            .markets
+            .get(market)
+            .map(|m| m.currency)
+            .unwrap_or(Currency {
+                code: crate::money::CurrencyCode::XXX,
+                exponent: 2,
+            });
+        let mut est = Estimator {
+            net,
+            market,
+            zone,
+            now,
+            today,
+            currency,
+            paths: Vec::new(),
+            paths_by_warehouse: Vec::new(),
+            serving: [Vec::new(), Vec::new(), Vec::new()],
+        };
         est.paths = est.build_paths();
+        let mut by_wh = vec![Vec::new(); net.file.warehouses.len()];
+        for (i, p) in est.paths.iter().enumerate() {
+            if let Some(v) = by_wh.get_mut(p.warehouse) {
+                v.push(i);
+            }
+        }
+        est.paths_by_warehouse = by_wh;
+        let mut serving: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for (slot, mode) in serving.iter_mut().zip(Mode::ALL) {
+            let kind = mode.warehouse_kind();
+            *slot = net
+                .file
+                .warehouses
+                .iter()
+                .enumerate()
+                .filter(|(w, wh)| {
+                    wh.kind == kind
+                        && (est
+                            .paths_by_warehouse
+                            .get(*w)
+                            .is_some_and(|p| !p.is_empty())
+                            || est.serves_market(*w))
+                })
+                .map(|(w, _)| w)
+                .collect();
+        }
+        est.serving = serving;
         est
     }
 
     /// The market and zone ids this estimator serves.
     pub fn destination(&self) -> (&str, &str) {
-        let m = self.net.file.markets.get(self.market).map(|m| m.id.as_str()).unwrap_or("");
-        let z = self.net.zones.get(self.zone).map(|z| z.id.as_str()).unwrap_or("");
+        let m = self
+            .net
+            .file
+            .markets
+            .get(self.market)
+            .map(|m| m.id.as_str())
+            .unwrap_or("");
+        let z = self
+            .net
+            .zones
+            .get(self.zone)
+            .map(|z| z.id.as_str())
+            .unwrap_or("");
         (m, z)
     }
 
@@ -414,7 +486,9 @@ impl<'n> Estimator<'n> {
         let net = self.net;
         let mut paths = Vec::new();
         for (w, wh) in net.file.warehouses.iter().enumerate() {
-            let Some(rt) = net.warehouses.get(w) else { continue };
+            let Some(rt) = net.warehouses.get(w) else {
+                continue;
+            };
             match wh.kind {
                 WarehouseKind::CnConsolidation => {
                     for (a, lane) in net.air_lanes.iter().enumerate() {
@@ -422,7 +496,12 @@ impl<'n> Estimator<'n> {
                             continue;
                         }
                         for lm in self.last_mile_services(lane.gateway_zone, wh.kind) {
-                            paths.push(Path { warehouse: w, air: Some(a), last_mile: lm, timing: None });
+                            paths.push(Path {
+                                warehouse: w,
+                                air: Some(a),
+                                last_mile: lm,
+                                timing: None,
+                            });
                         }
                     }
                 }
@@ -432,7 +511,12 @@ impl<'n> Estimator<'n> {
                     }
                     if let Some(z) = rt.zone {
                         for lm in self.last_mile_services(z, wh.kind) {
-                            paths.push(Path { warehouse: w, air: None, last_mile: lm, timing: None });
+                            paths.push(Path {
+                                warehouse: w,
+                                air: None,
+                                last_mile: lm,
+                                timing: None,
+                            });
                         }
                     }
                 }
@@ -490,6 +574,7 @@ impl<'n> Estimator<'n> {
     /// stock elsewhere (shown as not serving the market).
     fn candidate_warehouses(&self, mode: Mode, listing: &Listing) -> Vec<usize> {
         let kind = mode.warehouse_kind();
+        let serving = self.serving_for(mode);
         self.net
             .file
             .warehouses
@@ -497,26 +582,52 @@ impl<'n> Estimator<'n> {
             .enumerate()
             .filter(|(w, wh)| {
                 wh.kind == kind
-                    && (self.paths.iter().any(|p| p.warehouse == *w)
-                        || self.serves_market(*w)
-                        || listing.stock.iter().any(|s| s.warehouse == wh.id && s.quantity > 0))
+                    && (serving.contains(w)
+                        || listing
+                            .stock
+                            .iter()
+                            .any(|s| s.warehouse == wh.id && s.quantity > 0))
             })
             .map(|(w, _)| w)
             .collect()
+    }
+
+    fn serving_for(&self, mode: Mode) -> &[usize] {
+        let i = match mode {
+            Mode::FullyManaged => 0,
+            Mode::SemiManaged => 1,
+            Mode::PlatformLocal => 2,
+        };
+        self.serving.get(i).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn serves_market(&self, w: usize) -> bool {
         match self.net.warehouses.get(w) {
             Some(rt) if rt.market.is_some() => rt.market == Some(self.market),
             // China: serves the market if some air lane from it goes there.
-            Some(_) => self.net.air_lanes.iter().any(|l| l.market == self.market && l.origins.contains(&w)),
+            Some(_) => self
+                .net
+                .air_lanes
+                .iter()
+                .any(|l| l.market == self.market && l.origins.contains(&w)),
             None => false,
         }
     }
 
     fn stock_at(&self, listing: &Listing, w: usize) -> u64 {
-        let id = self.net.file.warehouses.get(w).map(|x| x.id.as_str()).unwrap_or("");
-        listing.stock.iter().filter(|s| s.warehouse == id).map(|s| u64::from(s.quantity)).sum()
+        let id = self
+            .net
+            .file
+            .warehouses
+            .get(w)
+            .map(|x| x.id.as_str())
+            .unwrap_or("");
+        listing
+            .stock
+            .iter()
+            .filter(|s| s.warehouse == id)
+            .map(|s| u64::from(s.quantity))
+            .sum()
     }
 
     /// For warehouse `w`: the first path that can carry `qty` units (ignoring stock), or
@@ -536,10 +647,13 @@ impl<'n> Estimator<'n> {
         };
         let mut any = false;
         let mut found: Option<(usize, Costed)> = None;
-        for (i, p) in self.paths.iter().enumerate() {
-            if p.warehouse != w {
-                continue;
-            }
+        let path_ids = self
+            .paths_by_warehouse
+            .get(w)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for &i in path_ids {
+            let Some(p) = self.paths.get(i) else { continue };
             any = true;
             if p.timing.is_none() {
                 keep(Infeasibility {
@@ -553,11 +667,12 @@ impl<'n> Estimator<'n> {
                     let faster = |b: &(usize, Costed)| {
                         let tb = self.paths.get(b.0).and_then(|x| x.timing.as_ref());
                         match (p.timing.as_ref(), tb) {
-                            (Some(ta), Some(tb)) => ta
-                                .window
-                                .speed_cmp(&tb.window)
-                                .then(c.cost.minor().cmp(&b.1.cost.minor()))
-                                == Ordering::Less,
+                            (Some(ta), Some(tb)) => {
+                                ta.window
+                                    .speed_cmp(&tb.window)
+                                    .then(c.cost.minor().cmp(&b.1.cost.minor()))
+                                    == Ordering::Less
+                            }
                             _ => false,
                         }
                     };
@@ -572,8 +687,19 @@ impl<'n> Estimator<'n> {
             return Ok(f);
         }
         if !any {
-            let market_name = self.net.file.markets.get(self.market).map(|m| m.name.as_str()).unwrap_or("");
-            let zone_name = self.net.zones.get(self.zone).map(|z| z.name.as_str()).unwrap_or("");
+            let market_name = self
+                .net
+                .file
+                .markets
+                .get(self.market)
+                .map(|m| m.name.as_str())
+                .unwrap_or("");
+            let zone_name = self
+                .net
+                .zones
+                .get(self.zone)
+                .map(|z| z.name.as_str())
+                .unwrap_or("");
             return Err(if self.serves_market(w) {
                 Infeasibility {
                     code: InfeasibleCode::ZoneNotServed,
@@ -593,7 +719,13 @@ impl<'n> Estimator<'n> {
     }
 
     /// Costs one path for the listing, or says why it cannot carry it.
-    fn cost_path(&self, p: &Path, listing: &Listing, cat: &CategoryDef, qty: u32) -> Result<Costed, Infeasibility> {
+    fn cost_path(
+        &self,
+        p: &Path,
+        listing: &Listing,
+        cat: &CategoryDef,
+        qty: u32,
+    ) -> Result<Costed, Infeasibility> {
         let net = self.net;
         let qty64 = u64::from(qty);
         let total_g = u64::from(listing.weight_g).saturating_mul(qty64);
@@ -611,21 +743,30 @@ impl<'n> Estimator<'n> {
         let mut chargeable_g = total_g;
 
         // Handling at the warehouse.
-        let handling = match wh_def {
-            Some(wd) => {
-                let fee = net.money(wd.fees.handling_per_unit_minor, &wd.fees.currency).ok_or_else(too_large)?;
-                fee.checked_mul(i64::from(qty)).map_err(|_| too_large())?
+        let handling = match (wh_def, net.warehouses.get(p.warehouse)) {
+            (Some(wd), Some(rt)) => {
+                Money::from_minor(wd.fees.handling_per_unit_minor, rt.fee_currency)
+                    .checked_mul(i64::from(qty))
+                    .map_err(|_| too_large())?
             }
-            None => return Err(too_large()),
+            _ => return Err(too_large()),
         };
         legs_cost.push(self.to_market(handling).map_err(|_| too_large())?);
 
         if let Some(a) = p.air {
             let lane = net.file.air_lanes.get(a).ok_or_else(too_large)?;
-            if let Some(hz) = cat.hazards.iter().find(|h| lane.restricted_hazards.contains(h)) {
+            if let Some(hz) = cat
+                .hazards
+                .iter()
+                .find(|h| lane.restricted_hazards.contains(h))
+            {
                 return Err(Infeasibility {
                     code: InfeasibleCode::CategoryRestricted,
-                    message: format!("{} cannot fly on {}", capitalise(Hazard::describe(*hz)), lane.name),
+                    message: format!(
+                        "{} cannot fly on {}",
+                        capitalise(Hazard::describe(*hz)),
+                        lane.name
+                    ),
                 });
             }
             if listing.weight_g > lane.max_unit_weight_g || longest > lane.max_unit_length_mm {
@@ -642,7 +783,10 @@ impl<'n> Estimator<'n> {
             if !cat.fully_managed {
                 return Err(Infeasibility {
                     code: InfeasibleCode::NotInProgramme,
-                    message: format!("{} are not accepted for fully managed fulfilment", cat.name.to_lowercase()),
+                    message: format!(
+                        "{} are not accepted for fully managed fulfilment",
+                        cat.name.to_lowercase()
+                    ),
                 });
             }
             // Volumetric weight: cm³ / divisor kg = mm³ / (1000 × divisor) kg = mm³ / divisor g.
@@ -650,7 +794,9 @@ impl<'n> Estimator<'n> {
             let vol_g = total_mm3.div_ceil(divisor);
             let vol_g = u64::try_from(vol_g).map_err(|_| too_large())?;
             let inc = u64::from(lane.rates.increment_g.max(1));
-            let raw = total_g.max(vol_g).max(u64::from(lane.rates.min_chargeable_g));
+            let raw = total_g
+                .max(vol_g)
+                .max(u64::from(lane.rates.min_chargeable_g));
             chargeable_g = raw.div_ceil(inc).checked_mul(inc).ok_or_else(too_large)?;
             if chargeable_g > u64::from(lane.capacity_kg_per_departure) * 1000 {
                 return Err(Infeasibility {
@@ -671,18 +817,23 @@ impl<'n> Estimator<'n> {
                 .find(|b| u64::from(b.from_g) <= chargeable_g)
                 .map(|b| b.per_kg_minor)
                 .unwrap_or(0);
-            let freight = div_round(i128::from(per_kg) * i128::from(chargeable_g), 1000, Rounding::Up)
-                .and_then(|v| v.checked_add(i128::from(lane.rates.per_shipment_minor)))
-                .and_then(|v| i64::try_from(v).ok())
-                .ok_or_else(too_large)?;
-            let air = net.money(freight, &lane.rates.currency).ok_or_else(too_large)?;
+            let freight = div_round(
+                i128::from(per_kg) * i128::from(chargeable_g),
+                1000,
+                Rounding::Up,
+            )
+            .and_then(|v| v.checked_add(i128::from(lane.rates.per_shipment_minor)))
+            .and_then(|v| i64::try_from(v).ok())
+            .ok_or_else(too_large)?;
+            let lane_rt = net.air_lanes.get(a).ok_or_else(too_large)?;
+            let air = Money::from_minor(freight, lane_rt.currency);
             legs_cost.push(self.to_market(air).map_err(|_| too_large())?);
-            let customs = net.file.customs.iter().find(|c| {
-                net.market_index(&c.market) == Some(self.market)
-            });
-            let fee = customs
-                .and_then(|c| net.money(c.fee_per_shipment_minor, &c.currency))
+            let customs = net
+                .customs
+                .get(self.market)
+                .and_then(Option::as_ref)
                 .ok_or_else(too_large)?;
+            let fee = Money::from_minor(customs.fee_per_shipment_minor, customs.currency);
             legs_cost.push(self.to_market(fee).map_err(|_| too_large())?);
         }
 
@@ -698,20 +849,33 @@ impl<'n> Estimator<'n> {
                 ),
             });
         }
-        let (lm_minor, parcels) = last_mile_price(lm, listing.weight_g, qty).ok_or_else(too_large)?;
-        let lm_cost = net.money(lm_minor, &lm.currency).ok_or_else(too_large)?;
+        let (lm_minor, parcels) =
+            last_mile_price(lm, listing.weight_g, qty).ok_or_else(too_large)?;
+        let lm_rt = net.last_mile.get(p.last_mile).ok_or_else(too_large)?;
+        let lm_cost = Money::from_minor(lm_minor, lm_rt.currency);
         legs_cost.push(self.to_market(lm_cost).map_err(|_| too_large())?);
 
         let mut cost = Money::zero(self.currency);
         for c in &legs_cost {
             cost = cost.checked_add(*c).map_err(|_| too_large())?;
         }
-        Ok(Costed { legs_cost, cost, chargeable_g, parcels })
+        Ok(Costed {
+            legs_cost,
+            cost,
+            chargeable_g,
+            parcels,
+        })
     }
 
     fn to_market(&self, m: Money) -> Result<Money, MoneyError> {
-        let from = self.net.fx_rate(m.currency().code).ok_or(MoneyError::NoRate(m.currency().code))?;
-        let to = self.net.fx_rate(self.currency.code).ok_or(MoneyError::NoRate(self.currency.code))?;
+        let from = self
+            .net
+            .fx_rate(m.currency().code)
+            .ok_or(MoneyError::NoRate(m.currency().code))?;
+        let to = self
+            .net
+            .fx_rate(self.currency.code)
+            .ok_or(MoneyError::NoRate(self.currency.code))?;
         convert(m, from, self.currency, to, Rounding::HalfUp)
     }
 
@@ -720,7 +884,8 @@ impl<'n> Estimator<'n> {
             return Money::zero(self.currency);
         };
         let fee = Money::from_minor(m.shopper_fee.standard_minor, self.currency);
-        let (Some(threshold), Some(price)) = (m.shopper_fee.free_over_minor, listing.unit_price) else {
+        let (Some(threshold), Some(price)) = (m.shopper_fee.free_over_minor, listing.unit_price)
+        else {
             return fee;
         };
         if price.currency().code != self.currency.code {
@@ -738,16 +903,22 @@ impl<'n> Estimator<'n> {
     /// nothing can ship it.
     pub fn promise(&self, listing: &Listing, qty: u32) -> Option<Promise> {
         let cat = self.check_listing(listing, qty).ok()?;
-        let candidates = self.candidate_warehouses(listing.mode, listing);
+        let candidates = self.serving_for(listing.mode);
         let mut best: Option<Promise> = None;
-        for &w in &candidates {
+        for &w in candidates {
             if self.stock_at(listing, w) < u64::from(qty) {
                 continue;
             }
             if let Ok((pi, c)) = self.best_path(w, listing, cat, qty)
                 && let Some(t) = self.paths.get(pi).and_then(|p| p.timing.as_ref())
             {
-                let cand = Promise { window: t.window, cutoff: t.cutoff, cost: c.cost, parts: 1, path: pi };
+                let cand = Promise {
+                    window: t.window,
+                    cutoff: t.cutoff,
+                    cost: c.cost,
+                    parts: 1,
+                    path: pi,
+                };
                 if best.as_ref().is_none_or(|b| better(&cand, b)) {
                     best = Some(cand);
                 }
@@ -756,7 +927,7 @@ impl<'n> Estimator<'n> {
         if best.is_some() {
             return best;
         }
-        self.split(listing, cat, qty, &candidates).map(|s| s.promise)
+        self.split(listing, cat, qty, candidates).map(|s| s.promise)
     }
 
     /// Every candidate route with its verdict, and the platform's choice.
@@ -785,13 +956,25 @@ impl<'n> Estimator<'n> {
                         } else {
                             format!("only {have} in stock here, {qty} ordered")
                         };
-                        (id, RouteStatus::Infeasible(Infeasibility { code: InfeasibleCode::NoStock, message }))
+                        (
+                            id,
+                            RouteStatus::Infeasible(Infeasibility {
+                                code: InfeasibleCode::NoStock,
+                                message,
+                            }),
+                        )
                     } else {
                         match self.feasible_route(pi, &c, fee) {
                             Some(f) => {
                                 feasible.push((
                                     routes.len(),
-                                    Promise { window: f.window, cutoff: f.cutoff, cost: f.cost, parts: 1, path: pi },
+                                    Promise {
+                                        window: f.window,
+                                        cutoff: f.cutoff,
+                                        cost: f.cost,
+                                        parts: 1,
+                                        path: pi,
+                                    },
                                 ));
                                 (id, RouteStatus::Feasible(f))
                             }
@@ -806,14 +989,28 @@ impl<'n> Estimator<'n> {
                     }
                 }
             };
-            routes.push(RouteOption { id: status.0, warehouse: wid, warehouse_name: wname, mode: listing.mode, status: status.1 });
+            routes.push(RouteOption {
+                id: status.0,
+                warehouse: wid,
+                warehouse_name: wname,
+                mode: listing.mode,
+                status: status.1,
+            });
         }
 
         let mut plan = None;
-        if let Some((best_i, best)) = feasible.iter().copied().reduce(|a, b| if better(&b.1, &a.1) { b } else { a }) {
+        if let Some((best_i, best)) = feasible
+            .iter()
+            .copied()
+            .reduce(|a, b| if better(&b.1, &a.1) { b } else { a })
+        {
             let route = routes.get(best_i);
             let reason = if feasible.len() == 1 {
-                if stock_only > 0 { ChoiceReason::OnlyWithStock } else { ChoiceReason::OnlyFeasible }
+                if stock_only > 0 {
+                    ChoiceReason::OnlyWithStock
+                } else {
+                    ChoiceReason::OnlyFeasible
+                }
             } else if feasible
                 .iter()
                 .any(|(i, p)| *i != best_i && p.window.speed_cmp(&best.window) == Ordering::Equal)
@@ -850,14 +1047,25 @@ impl<'n> Estimator<'n> {
             let names: Vec<String> = s
                 .parts
                 .iter()
-                .map(|p| net.file.warehouses.get(p.0).map(|w| w.name.clone()).unwrap_or_default())
+                .map(|p| {
+                    net.file
+                        .warehouses
+                        .get(p.0)
+                        .map(|w| w.name.clone())
+                        .unwrap_or_default()
+                })
                 .collect();
             let parts = s
                 .parts
                 .iter()
                 .map(|(w, pi, q, window, cost)| Part {
                     route: self.route_id(*w, Some(*pi)),
-                    warehouse: net.file.warehouses.get(*w).map(|x| x.id.clone()).unwrap_or_default(),
+                    warehouse: net
+                        .file
+                        .warehouses
+                        .get(*w)
+                        .map(|x| x.id.clone())
+                        .unwrap_or_default(),
                     quantity: *q,
                     window: *window,
                     cost: *cost,
@@ -880,9 +1088,14 @@ impl<'n> Estimator<'n> {
         let unavailable = if plan.is_some() {
             None
         } else if routes.is_empty() {
-            Some(format!("no {} route delivers to this address", listing.mode.label().to_lowercase()))
+            Some(format!(
+                "no {} route delivers to this address",
+                listing.mode.label().to_lowercase()
+            ))
         } else if stock_only > 0 {
-            Some(format!("not enough stock for {qty} in the warehouses that deliver to this address"))
+            Some(format!(
+                "not enough stock for {qty} in the warehouses that deliver to this address"
+            ))
         } else {
             Some("no route can ship this item to this address".to_string())
         };
@@ -891,7 +1104,11 @@ impl<'n> Estimator<'n> {
             network_version: net.version().to_string(),
             market: market.to_string(),
             zone: zone.to_string(),
-            zone_name: net.zones.get(self.zone).map(|z| z.name.clone()).unwrap_or_default(),
+            zone_name: net
+                .zones
+                .get(self.zone)
+                .map(|z| z.name.clone())
+                .unwrap_or_default(),
             today: self.today,
             now: self.now,
             quantity: qty,
@@ -903,7 +1120,12 @@ impl<'n> Estimator<'n> {
 
     fn route_id(&self, w: usize, path: Option<usize>) -> String {
         let net = self.net;
-        let mut id = net.file.warehouses.get(w).map(|x| x.id.clone()).unwrap_or_default();
+        let mut id = net
+            .file
+            .warehouses
+            .get(w)
+            .map(|x| x.id.clone())
+            .unwrap_or_default();
         if let Some(p) = path.and_then(|pi| self.paths.get(pi)) {
             if let Some(a) = p.air.and_then(|a| net.file.air_lanes.get(a)) {
                 id.push('>');
@@ -942,18 +1164,43 @@ impl<'n> Estimator<'n> {
             });
             Some(())
         };
-        push(LegKind::Handling, format!("Handling at {}", wh.name), &whr.handling, DayUnit::WorkingDays)?;
+        push(
+            LegKind::Handling,
+            format!("Handling at {}", wh.name),
+            &whr.handling,
+            DayUnit::WorkingDays,
+        )?;
         if let Some(a) = p.air {
             let lane = net.file.air_lanes.get(a)?;
             let rt = net.air_lanes.get(a)?;
-            push(LegKind::AirFreight, lane.name.clone(), &rt.transit, DayUnit::CalendarDays)?;
+            push(
+                LegKind::AirFreight,
+                lane.name.clone(),
+                &rt.transit,
+                DayUnit::CalendarDays,
+            )?;
             let customs = net.customs.get(self.market)?.as_ref()?;
-            let market_name = net.file.markets.get(self.market).map(|m| m.name.clone()).unwrap_or_default();
-            push(LegKind::Customs, format!("Customs clearance, {market_name}"), &customs.clearance, DayUnit::WorkingDays)?;
+            let market_name = net
+                .file
+                .markets
+                .get(self.market)
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            push(
+                LegKind::Customs,
+                format!("Customs clearance, {market_name}"),
+                &customs.clearance,
+                DayUnit::WorkingDays,
+            )?;
         }
         let lm = net.file.last_mile.get(p.last_mile)?;
         let lmr = net.last_mile.get(p.last_mile)?;
-        push(LegKind::LastMile, format!("{} delivery", lm.carrier), &lmr.transit, DayUnit::WorkingDays)?;
+        push(
+            LegKind::LastMile,
+            format!("{} delivery", lm.carrier),
+            &lmr.transit,
+            DayUnit::WorkingDays,
+        )?;
         Some(FeasibleRoute {
             legs,
             window: t.window,
@@ -967,7 +1214,13 @@ impl<'n> Estimator<'n> {
     }
 
     /// The best split of `qty` over warehouses that each lack the whole quantity.
-    fn split(&self, listing: &Listing, cat: &CategoryDef, qty: u32, candidates: &[usize]) -> Option<Split> {
+    fn split(
+        &self,
+        listing: &Listing,
+        cat: &CategoryDef,
+        qty: u32,
+        candidates: &[usize],
+    ) -> Option<Split> {
         // Warehouses with some stock whose route works (for one unit).
         let mut pool: Vec<(usize, u64, Window)> = Vec::new();
         for &w in candidates {
@@ -991,7 +1244,8 @@ impl<'n> Estimator<'n> {
         for k in 2..=max_parts {
             let mut best: Option<Split> = None;
             for combo in Combinations::new(pool.len(), k) {
-                let members: Vec<&(usize, u64, Window)> = combo.iter().filter_map(|i| pool.get(*i)).collect();
+                let members: Vec<&(usize, u64, Window)> =
+                    combo.iter().filter_map(|i| pool.get(*i)).collect();
                 if members.iter().map(|m| m.1).sum::<u64>() < u64::from(qty) {
                     continue;
                 }
@@ -1093,7 +1347,12 @@ fn last_mile_price(lm: &LastMileDef, unit_g: u32, qty: u32) -> Option<(i64, u32)
     let per_parcel = (lm.max_parcel_g / unit_g.max(1)).max(1);
     let full = qty / per_parcel;
     let rest = qty % per_parcel;
-    let band = |g: u64| lm.bands.iter().find(|b| u64::from(b.max_g) >= g).map(|b| b.price_minor);
+    let band = |g: u64| {
+        lm.bands
+            .iter()
+            .find(|b| u64::from(b.max_g) >= g)
+            .map(|b| b.price_minor)
+    };
     let full_price = band(u64::from(per_parcel) * u64::from(unit_g))?;
     let mut total = i64::from(full).checked_mul(full_price)?;
     let mut parcels = full;
@@ -1105,7 +1364,10 @@ fn last_mile_price(lm: &LastMileDef, unit_g: u32, qty: u32) -> Option<(i64, u32)
 }
 
 fn resolve_zone(net: &Network, market: usize, dest: &Destination) -> Result<usize, QuoteError> {
-    let m = net.markets.get(market).ok_or_else(|| QuoteError::UnknownMarket(dest.market.clone()))?;
+    let m = net
+        .markets
+        .get(market)
+        .ok_or_else(|| QuoteError::UnknownMarket(dest.market.clone()))?;
     if let Some(code) = dest.postal_code.as_deref().filter(|c| !c.trim().is_empty()) {
         let code = m.postal.normalise(code).map_err(QuoteError::Postal)?;
         return Ok(zone_for_postal(net, market, &code));
@@ -1113,7 +1375,10 @@ fn resolve_zone(net: &Network, market: usize, dest: &Destination) -> Result<usiz
     if let Some(z) = &dest.zone {
         return match net.zone_index(z) {
             Some(zi) if m.zones.contains(&zi) => Ok(zi),
-            _ => Err(QuoteError::UnknownZone { market: dest.market.clone(), zone: z.clone() }),
+            _ => Err(QuoteError::UnknownZone {
+                market: dest.market.clone(),
+                zone: z.clone(),
+            }),
         };
     }
     Err(QuoteError::NoDestination)
@@ -1122,7 +1387,9 @@ fn resolve_zone(net: &Network, market: usize, dest: &Destination) -> Result<usiz
 /// The zone of a normalised postal code: the longest matching prefix, else the market's
 /// default zone.
 pub fn zone_for_postal(net: &Network, market: usize, code: &str) -> usize {
-    let Some(m) = net.markets.get(market) else { return 0 };
+    let Some(m) = net.markets.get(market) else {
+        return 0;
+    };
     let mut best: Option<(usize, usize)> = None;
     for &zi in &m.zones {
         let Some(z) = net.zones.get(zi) else { continue };
@@ -1140,7 +1407,11 @@ pub fn zone_for_postal(net: &Network, market: usize, code: &str) -> usize {
 /// A distribution over dates with exact weights, sorted by date, no duplicates.
 type DateDist = Vec<(Date, u128)>;
 
-fn step(dist: &DateDist, leg: &Dist, mut next: impl FnMut(Date, u32) -> Option<Date>) -> Option<DateDist> {
+fn step(
+    dist: &DateDist,
+    leg: &Dist,
+    mut next: impl FnMut(Date, u32) -> Option<Date>,
+) -> Option<DateDist> {
     let mut out: DateDist = Vec::with_capacity(dist.len() + leg.weights.len());
     for (d, w) in dist {
         for (k, wk) in leg.points() {
@@ -1163,7 +1434,13 @@ fn bounds(dist: &DateDist) -> Option<(Date, Date)> {
 }
 
 /// Times one path from `now`: the delivery-date distribution, window and cut-off.
-fn time_path(net: &Network, p: &Path, dest_zone: usize, now: Instant, today: Date) -> Option<Timing> {
+fn time_path(
+    net: &Network,
+    p: &Path,
+    dest_zone: usize,
+    now: Instant,
+    today: Date,
+) -> Option<Timing> {
     let wh = net.warehouses.get(p.warehouse)?;
     let wdef = net.file.warehouses.get(p.warehouse)?;
     let tz = net.time_zones.get(wh.time_zone)?;
@@ -1189,16 +1466,26 @@ fn time_path(net: &Network, p: &Path, dest_zone: usize, now: Instant, today: Dat
         let lcal = net.calendars.get(lane.calendar)?;
         let connect = i64::from(ldef.connect_days);
         // Departure date for each dispatch date, then calendar-day transit.
-        let departed = step(&dist, &Dist { from_days: 0, weights: vec![1], total: 1 }, |d, _| {
-            lcal.next_weekday_on_or_after(d.add_days(connect).ok()?, &ldef.departures)
-        })?;
+        let departed = step(
+            &dist,
+            &Dist {
+                from_days: 0,
+                weights: vec![1],
+                total: 1,
+            },
+            |d, _| lcal.next_weekday_on_or_after(d.add_days(connect).ok()?, &ldef.departures),
+        )?;
         let first_departure = bounds(&departed)?.0;
-        let landed = step(&departed, &lane.transit, |d, k| d.add_days(i64::from(k)).ok())?;
+        let landed = step(&departed, &lane.transit, |d, k| {
+            d.add_days(i64::from(k)).ok()
+        })?;
         let (e0, e1) = bounds(&landed)?;
         stages.push((first_departure, e0, e1));
         let customs = net.customs.get(lane.market)?.as_ref()?;
         let ccal = net.calendars.get(customs.calendar)?;
-        let cleared = step(&landed, &customs.clearance, |d, k| ccal.add_working_days(d, k))?;
+        let cleared = step(&landed, &customs.clearance, |d, k| {
+            ccal.add_working_days(d, k)
+        })?;
         let (c0, c1) = bounds(&cleared)?;
         stages.push((e0, c0, c1));
         dist = cleared;
@@ -1212,7 +1499,15 @@ fn time_path(net: &Network, p: &Path, dest_zone: usize, now: Instant, today: Dat
     for entry in &mut delivered {
         entry.0 = entry.0.max(today);
     }
-    let delivered = step(&delivered, &Dist { from_days: 0, weights: vec![1], total: 1 }, |d, _| Some(d))?;
+    let delivered = step(
+        &delivered,
+        &Dist {
+            from_days: 0,
+            weights: vec![1],
+            total: 1,
+        },
+        |d, _| Some(d),
+    )?;
     let (d0, d1) = bounds(&delivered)?;
     stages.push((hand_over, d0, d1));
     let _ = dest_zone;
@@ -1226,7 +1521,12 @@ fn time_path(net: &Network, p: &Path, dest_zone: usize, now: Instant, today: Dat
             ppm: u32::try_from(w.saturating_mul(1_000_000) / total.max(1)).unwrap_or(u32::MAX),
         })
         .collect();
-    Some(Timing { window, cutoff, stages, distribution })
+    Some(Timing {
+        window,
+        cutoff,
+        stages,
+        distribution,
+    })
 }
 
 /// The narrowest run of consecutive dates holding at least `target_bp` of the weight;
@@ -1271,7 +1571,11 @@ struct Combinations {
 
 impl Combinations {
     fn new(n: usize, k: usize) -> Combinations {
-        Combinations { n, idx: (0..k).collect(), done: k > n || k == 0 }
+        Combinations {
+            n,
+            idx: (0..k).collect(),
+            done: k > n || k == 0,
+        }
     }
 }
 
@@ -1318,9 +1622,16 @@ mod tests {
 
     #[test]
     fn the_narrowest_window_reaches_the_target_and_prefers_the_earliest_on_ties() {
-        let dist = vec![(d("2026-12-01"), 2u128), (d("2026-12-02"), 49), (d("2026-12-03"), 49)];
+        let dist = vec![
+            (d("2026-12-01"), 2u128),
+            (d("2026-12-02"), 49),
+            (d("2026-12-03"), 49),
+        ];
         let w = narrowest_window(&dist, 9700).unwrap();
-        assert_eq!((w.earliest, w.latest, w.probability_bp), (d("2026-12-02"), d("2026-12-03"), 9800));
+        assert_eq!(
+            (w.earliest, w.latest, w.probability_bp),
+            (d("2026-12-02"), d("2026-12-03"), 9800)
+        );
         let flat = vec![(d("2026-12-01"), 1u128), (d("2026-12-02"), 1)];
         let w = narrowest_window(&flat, 5000).unwrap();
         assert_eq!((w.earliest, w.latest), (d("2026-12-01"), d("2026-12-01")));
@@ -1329,7 +1640,17 @@ mod tests {
     #[test]
     fn combinations_are_complete_and_ordered() {
         let all: Vec<_> = Combinations::new(4, 2).collect();
-        assert_eq!(all, vec![vec![0, 1], vec![0, 2], vec![0, 3], vec![1, 2], vec![1, 3], vec![2, 3]]);
+        assert_eq!(
+            all,
+            vec![
+                vec![0, 1],
+                vec![0, 2],
+                vec![0, 3],
+                vec![1, 2],
+                vec![1, 3],
+                vec![2, 3]
+            ]
+        );
         assert_eq!(Combinations::new(2, 3).count(), 0);
     }
 }

@@ -31,7 +31,10 @@ pub enum LandedError {
     NoRoute(String),
     UnknownWarehouse(String),
     /// No sea lane brings stock from the origin to this warehouse.
-    NoSeaLane { origin: String, warehouse: String },
+    NoSeaLane {
+        origin: String,
+        warehouse: String,
+    },
     Overflow,
 }
 
@@ -40,7 +43,9 @@ impl std::fmt::Display for LandedError {
         match self {
             LandedError::Quote(e) => write!(f, "{e}"),
             LandedError::NoRoute(why) => write!(f, "no route: {why}"),
-            LandedError::UnknownWarehouse(w) => write!(f, "\"{w}\" is not a warehouse in the network"),
+            LandedError::UnknownWarehouse(w) => {
+                write!(f, "\"{w}\" is not a warehouse in the network")
+            }
             LandedError::NoSeaLane { origin, warehouse } => {
                 write!(f, "no sea lane from {origin} to {warehouse}")
             }
@@ -80,7 +85,10 @@ fn shipped(
         dims_mm: item.dims_mm,
         category: item.category.to_string(),
         mode,
-        stock: vec![StockLine { warehouse: warehouse.to_string(), quantity: 1 }],
+        stock: vec![StockLine {
+            warehouse: warehouse.to_string(),
+            quantity: 1,
+        }],
         unit_price: None,
     };
     let est = Estimator::new(net, dest, now)?;
@@ -89,17 +97,26 @@ fn shipped(
         .routes
         .iter()
         .find(|r| r.warehouse == warehouse)
-        .ok_or_else(|| LandedError::NoRoute(format!("{warehouse} does not serve {}", dest.market)))?;
+        .ok_or_else(|| {
+            LandedError::NoRoute(format!("{warehouse} does not serve {}", dest.market))
+        })?;
     match &route.status {
-        RouteStatus::Feasible(f) => {
-            Ok(f.legs.iter().map(|l| CostLine { label: l.name.clone(), amount: l.cost }).collect())
-        }
+        RouteStatus::Feasible(f) => Ok(f
+            .legs
+            .iter()
+            .map(|l| CostLine {
+                label: l.name.clone(),
+                amount: l.cost,
+            })
+            .collect()),
         RouteStatus::Infeasible(i) => Err(LandedError::NoRoute(i.message.clone())),
     }
 }
 
 fn total(lines: &[CostLine], zero: Money) -> Result<Money, LandedError> {
-    lines.iter().try_fold(zero, |acc, l| acc.checked_add(l.amount).map_err(|_| LandedError::Overflow))
+    lines.iter().try_fold(zero, |acc, l| {
+        acc.checked_add(l.amount).map_err(|_| LandedError::Overflow)
+    })
 }
 
 /// Direct: handling in the China warehouse, air freight, customs and last mile.
@@ -112,7 +129,10 @@ pub fn direct(
 ) -> Result<LandedCost, LandedError> {
     let lines = shipped(net, item, Mode::FullyManaged, origin, dest, now)?;
     let zero = market_zero(net, &dest.market)?;
-    Ok(LandedCost { total: total(&lines, zero)?, lines })
+    Ok(LandedCost {
+        total: total(&lines, zero)?,
+        lines,
+    })
 }
 
 /// Via an overseas warehouse: this unit's share of sea freight from `origin`, receiving,
@@ -129,46 +149,79 @@ pub fn via_warehouse(
     let w = net
         .warehouse_index(warehouse)
         .ok_or_else(|| LandedError::UnknownWarehouse(warehouse.to_string()))?;
-    let o = net.warehouse_index(origin).ok_or_else(|| LandedError::UnknownWarehouse(origin.to_string()))?;
-    let wdef = net.file.warehouses.get(w).ok_or_else(|| LandedError::UnknownWarehouse(warehouse.to_string()))?;
+    let o = net
+        .warehouse_index(origin)
+        .ok_or_else(|| LandedError::UnknownWarehouse(origin.to_string()))?;
+    let wdef = net
+        .file
+        .warehouses
+        .get(w)
+        .ok_or_else(|| LandedError::UnknownWarehouse(warehouse.to_string()))?;
     let mode = match wdef.kind {
         crate::schema::WarehouseKind::PlatformLocal => Mode::PlatformLocal,
         _ => Mode::SemiManaged,
     };
     let zero = market_zero(net, &dest.market)?;
     let to_market = |m: Money| -> Result<Money, LandedError> {
-        let from = net.fx_rate(m.currency().code).ok_or(LandedError::Overflow)?;
-        let to = net.fx_rate(zero.currency().code).ok_or(LandedError::Overflow)?;
+        let from = net
+            .fx_rate(m.currency().code)
+            .ok_or(LandedError::Overflow)?;
+        let to = net
+            .fx_rate(zero.currency().code)
+            .ok_or(LandedError::Overflow)?;
         convert(m, from, zero.currency(), to, Rounding::HalfUp).map_err(|_| LandedError::Overflow)
     };
     // Unit volume in mm³; cost per m³ = per 10^9 mm³.
     let [l, wd, h] = item.dims_mm;
-    let mm3 = i64::from(l).checked_mul(i64::from(wd)).and_then(|v| v.checked_mul(i64::from(h)));
+    let mm3 = i64::from(l)
+        .checked_mul(i64::from(wd))
+        .and_then(|v| v.checked_mul(i64::from(h)));
     let mm3 = mm3.ok_or(LandedError::Overflow)?;
     let (sea_idx, sea) = net
         .sea_lanes
         .iter()
         .enumerate()
         .find(|(_, s)| s.origins.contains(&o) && s.destinations.contains(&w))
-        .ok_or_else(|| LandedError::NoSeaLane { origin: origin.to_string(), warehouse: warehouse.to_string() })?;
-    let sea_def = net.file.sea_lanes.get(sea_idx).ok_or(LandedError::Overflow)?;
+        .ok_or_else(|| LandedError::NoSeaLane {
+            origin: origin.to_string(),
+            warehouse: warehouse.to_string(),
+        })?;
+    let sea_def = net
+        .file
+        .sea_lanes
+        .get(sea_idx)
+        .ok_or(LandedError::Overflow)?;
     let per_m3 = Money::from_minor(sea_def.cost_per_m3_minor, sea.currency);
-    let sea_share = per_m3.mul_ratio(mm3, 1_000_000_000, Rounding::Up).map_err(|_| LandedError::Overflow)?;
-    let fee = |minor: i64| net.money(minor, &wdef.fees.currency).ok_or(LandedError::Overflow);
+    let sea_share = per_m3
+        .mul_ratio(mm3, 1_000_000_000, Rounding::Up)
+        .map_err(|_| LandedError::Overflow)?;
+    let fee = |minor: i64| {
+        net.money(minor, &wdef.fees.currency)
+            .ok_or(LandedError::Overflow)
+    };
     let storage = fee(wdef.fees.storage_per_m3_month_minor)?
         .checked_mul(i64::from(storage_months))
         .and_then(|m| m.mul_ratio(mm3, 1_000_000_000, Rounding::Up))
         .map_err(|_| LandedError::Overflow)?;
     let mut lines = vec![
-        CostLine { label: format!("Sea freight share, {}", sea_def.name), amount: to_market(sea_share)? },
-        CostLine { label: format!("Receiving at {}", wdef.name), amount: to_market(fee(wdef.fees.receiving_per_unit_minor)?)? },
+        CostLine {
+            label: format!("Sea freight share, {}", sea_def.name),
+            amount: to_market(sea_share)?,
+        },
+        CostLine {
+            label: format!("Receiving at {}", wdef.name),
+            amount: to_market(fee(wdef.fees.receiving_per_unit_minor)?)?,
+        },
         CostLine {
             label: format!("Storage, {storage_months} month(s)"),
             amount: to_market(storage)?,
         },
     ];
     lines.extend(shipped(net, item, mode, warehouse, dest, now)?);
-    Ok(LandedCost { total: total(&lines, zero)?, lines })
+    Ok(LandedCost {
+        total: total(&lines, zero)?,
+        lines,
+    })
 }
 
 fn market_zero(net: &Network, market: &str) -> Result<Money, LandedError> {

@@ -29,11 +29,14 @@ pub mod landed;
 pub mod money;
 pub mod network;
 pub mod postal;
+pub mod sample;
 pub mod schema;
 pub mod time;
 pub mod vectors;
 
-pub use engine::{Destination, Estimator, Listing, Mode, Quote, QuoteError, QuoteRequest, StockLine, quote};
+pub use engine::{
+    Destination, Estimator, Listing, Mode, Quote, QuoteError, QuoteRequest, StockLine, quote,
+};
 pub use money::{Currency, CurrencyCode, Money, Rounding};
 pub use network::{Network, NetworkError};
 pub use time::{Date, Instant};

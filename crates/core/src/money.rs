@@ -9,7 +9,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
     /// The two amounts are in different currencies.
-    CurrencyMismatch { left: CurrencyCode, right: CurrencyCode },
+    CurrencyMismatch {
+        left: CurrencyCode,
+        right: CurrencyCode,
+    },
     /// The result does not fit in an `i64` of minor units.
     Overflow,
     /// A currency code is not three capital letters.
@@ -28,7 +31,10 @@ impl fmt::Display for MoneyError {
             }
             MoneyError::Overflow => f.write_str("amount too large"),
             MoneyError::BadCode(c) => {
-                write!(f, "\"{c}\" is not a currency code: use three capital letters like USD")
+                write!(
+                    f,
+                    "\"{c}\" is not a currency code: use three capital letters like USD"
+                )
             }
             MoneyError::BadDecimal(s) => write!(
                 f,
@@ -165,13 +171,19 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { minor, ..self })
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let minor = self.minor.checked_sub(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_sub(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { minor, ..self })
     }
 
@@ -182,8 +194,12 @@ impl Money {
 
     /// `self × num / den`, rounded as asked.
     pub fn mul_ratio(self, num: i64, den: i64, mode: Rounding) -> Result<Money, MoneyError> {
-        let v = div_round(i128::from(self.minor) * i128::from(num), i128::from(den), mode)
-            .ok_or(MoneyError::Overflow)?;
+        let v = div_round(
+            i128::from(self.minor) * i128::from(num),
+            i128::from(den),
+            mode,
+        )
+        .ok_or(MoneyError::Overflow)?;
         let minor = i64::try_from(v).map_err(|_| MoneyError::Overflow)?;
         Ok(Money { minor, ..self })
     }
@@ -220,17 +236,20 @@ impl Money {
         remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut k = 0;
         while left > 0 && !remainders.is_empty() {
-            if let Some((_, i)) = remainders.get(k % remainders.len()) {
-                if let Some(p) = parts.get_mut(*i) {
-                    *p += 1;
-                }
+            if let Some((_, i)) = remainders.get(k % remainders.len())
+                && let Some(p) = parts.get_mut(*i)
+            {
+                *p += 1;
             }
             left -= 1;
             k += 1;
         }
         parts
             .into_iter()
-            .map(|m| Money { minor: i64::try_from(m).unwrap_or(self.minor), currency: self.currency })
+            .map(|m| Money {
+                minor: i64::try_from(m).unwrap_or(self.minor),
+                currency: self.currency,
+            })
             .collect()
     }
 
@@ -238,7 +257,10 @@ impl Money {
         if self.currency.code == other.currency.code {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch { left: self.currency.code, right: other.currency.code })
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency.code,
+                right: other.currency.code,
+            })
         }
     }
 
@@ -252,7 +274,12 @@ impl Money {
         let v = i128::from(self.minor);
         let sign = if v < 0 { "-" } else { "" };
         let v = v.abs();
-        format!("{sign}{}.{:0width$}", v / scale, v % scale, width = exp as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            v / scale,
+            v % scale,
+            width = exp as usize
+        )
     }
 }
 
@@ -271,8 +298,12 @@ struct MoneyRepr {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MoneyRepr { minor: self.minor, currency: self.currency.code, exponent: self.currency.exponent }
-            .serialize(s)
+        MoneyRepr {
+            minor: self.minor,
+            currency: self.currency.code,
+            exponent: self.currency.exponent,
+        }
+        .serialize(s)
     }
 }
 
@@ -282,7 +313,13 @@ impl<'de> Deserialize<'de> for Money {
         if r.exponent > 4 {
             return Err(serde::de::Error::custom("currency exponent above 4"));
         }
-        Ok(Money { minor: r.minor, currency: Currency { code: r.currency, exponent: r.exponent } })
+        Ok(Money {
+            minor: r.minor,
+            currency: Currency {
+                code: r.currency,
+                exponent: r.exponent,
+            },
+        })
     }
 }
 
@@ -306,7 +343,11 @@ pub fn parse_decimal_scaled(s: &str, digits: u32) -> Result<i64, MoneyError> {
         return Err(bad());
     }
     let int: i64 = int.parse().map_err(|_| bad())?;
-    let mut frac_v: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+    let mut frac_v: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| bad())?
+    };
     for _ in frac.len()..digits as usize {
         frac_v *= 10;
     }
@@ -333,12 +374,19 @@ pub fn convert(
     let mut num = i128::from(amount.minor) * i128::from(to_rate_micro);
     let mut den = i128::from(from_rate_micro);
     if e_to >= e_from {
-        num = num.checked_mul(10i128.pow((e_to - e_from) as u32)).ok_or(MoneyError::Overflow)?;
+        num = num
+            .checked_mul(10i128.pow((e_to - e_from) as u32))
+            .ok_or(MoneyError::Overflow)?;
     } else {
-        den = den.checked_mul(10i128.pow((e_from - e_to) as u32)).ok_or(MoneyError::Overflow)?;
+        den = den
+            .checked_mul(10i128.pow((e_from - e_to) as u32))
+            .ok_or(MoneyError::Overflow)?;
     }
     let v = div_round(num, den, mode).ok_or(MoneyError::Overflow)?;
-    Ok(Money::from_minor(i64::try_from(v).map_err(|_| MoneyError::Overflow)?, to))
+    Ok(Money::from_minor(
+        i64::try_from(v).map_err(|_| MoneyError::Overflow)?,
+        to,
+    ))
 }
 
 #[cfg(test)]
@@ -346,10 +394,16 @@ mod tests {
     use super::*;
 
     fn usd() -> Currency {
-        Currency { code: CurrencyCode::new("USD").unwrap(), exponent: 2 }
+        Currency {
+            code: CurrencyCode::new("USD").unwrap(),
+            exponent: 2,
+        }
     }
     fn krw() -> Currency {
-        Currency { code: CurrencyCode::new("KRW").unwrap(), exponent: 0 }
+        Currency {
+            code: CurrencyCode::new("KRW").unwrap(),
+            exponent: 0,
+        }
     }
 
     #[test]
@@ -369,11 +423,17 @@ mod tests {
     fn allocation_hands_out_remainders_deterministically() {
         let m = Money::from_minor(100, usd());
         let parts = m.allocate(&[1, 1, 1]);
-        assert_eq!(parts.iter().map(Money::minor).collect::<Vec<_>>(), vec![34, 33, 33]);
+        assert_eq!(
+            parts.iter().map(Money::minor).collect::<Vec<_>>(),
+            vec![34, 33, 33]
+        );
         let parts = Money::from_minor(-100, usd()).allocate(&[1, 1, 1]);
         assert_eq!(parts.iter().map(Money::minor).sum::<i64>(), -100);
         let parts = m.allocate(&[0, 0]);
-        assert_eq!(parts.iter().map(Money::minor).collect::<Vec<_>>(), vec![50, 50]);
+        assert_eq!(
+            parts.iter().map(Money::minor).collect::<Vec<_>>(),
+            vec![50, 50]
+        );
     }
 
     #[test]
@@ -401,7 +461,15 @@ mod tests {
     fn money_prints_with_its_exponent() {
         assert_eq!(Money::from_minor(-305, usd()).to_decimal_string(), "-3.05");
         assert_eq!(Money::from_minor(15000, krw()).to_decimal_string(), "15000");
-        assert!(Money::from_minor(1, usd()).checked_add(Money::from_minor(1, krw())).is_err());
-        assert!(Money::from_minor(i64::MAX, usd()).checked_add(Money::from_minor(1, usd())).is_err());
+        assert!(
+            Money::from_minor(1, usd())
+                .checked_add(Money::from_minor(1, krw()))
+                .is_err()
+        );
+        assert!(
+            Money::from_minor(i64::MAX, usd())
+                .checked_add(Money::from_minor(1, usd()))
+                .is_err()
+        );
     }
 }

@@ -75,8 +75,10 @@ impl Dist {
         let first = self.weights.iter().position(|w| *w > 0).unwrap_or(0);
         let last = self.weights.iter().rposition(|w| *w > 0).unwrap_or(0);
         (
-            self.from_days.saturating_add(u32::try_from(first).unwrap_or(0)),
-            self.from_days.saturating_add(u32::try_from(last).unwrap_or(0)),
+            self.from_days
+                .saturating_add(u32::try_from(first).unwrap_or(0)),
+            self.from_days
+                .saturating_add(u32::try_from(last).unwrap_or(0)),
         )
     }
 
@@ -86,7 +88,12 @@ impl Dist {
             .iter()
             .enumerate()
             .filter(|(_, w)| **w > 0)
-            .map(|(i, w)| (self.from_days.saturating_add(u32::try_from(i).unwrap_or(0)), *w))
+            .map(|(i, w)| {
+                (
+                    self.from_days.saturating_add(u32::try_from(i).unwrap_or(0)),
+                    *w,
+                )
+            })
     }
 }
 
@@ -142,6 +149,7 @@ pub struct Customs {
     pub calendar: usize,
     pub clearance: Dist,
     pub currency: Currency,
+    pub fee_per_shipment_minor: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -227,7 +235,9 @@ impl Network {
     /// impossible after validation).
     pub fn money(&self, minor: i64, code: &str) -> Option<Money> {
         let code = CurrencyCode::new(code).ok()?;
-        self.currencies.get(&code).map(|c| Money::from_minor(minor, *c))
+        self.currencies
+            .get(&code)
+            .map(|c| Money::from_minor(minor, *c))
     }
 }
 
@@ -242,7 +252,10 @@ struct Validator {
 
 impl Validator {
     fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { path: path.into(), message: message.into() });
+        self.problems.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
     }
 
     fn ids<'a>(
@@ -283,12 +296,18 @@ impl Validator {
         path: String,
         code: &str,
     ) -> Currency {
-        let fallback = Currency { code: CurrencyCode::XXX, exponent: 2 };
+        let fallback = Currency {
+            code: CurrencyCode::XXX,
+            exponent: 2,
+        };
         match CurrencyCode::new(code) {
             Ok(c) => match currencies.get(&c) {
                 Some(cur) => *cur,
                 None => {
-                    self.problem(path, format!("unknown currency \"{code}\": add it to currencies"));
+                    self.problem(
+                        path,
+                        format!("unknown currency \"{code}\": add it to currencies"),
+                    );
                     fallback
                 }
             },
@@ -309,11 +328,18 @@ impl Validator {
         } else if total == 0 {
             self.problem(path, "weights must not all be zero");
         } else if total > MAX_DIST_TOTAL {
-            self.problem(path, format!("weights sum to {total}; keep the total at most {MAX_DIST_TOTAL}"));
+            self.problem(
+                path,
+                format!("weights sum to {total}; keep the total at most {MAX_DIST_TOTAL}"),
+            );
         } else if d.from_days > 365 {
             self.problem(path, "from_days above 365");
         }
-        Dist { from_days: d.from_days, weights, total: total.max(1) }
+        Dist {
+            from_days: d.from_days,
+            weights,
+            total: total.max(1),
+        }
     }
 
     fn run(mut self, file: NetworkFile, hash: String) -> Result<Network, NetworkError> {
@@ -321,7 +347,10 @@ impl Validator {
             self.problem("version", "must not be empty");
         }
         if !(5000..=9999).contains(&file.target_coverage_bp) {
-            self.problem("target_coverage_bp", "must be between 5000 (50 %) and 9999 (99.99 %)");
+            self.problem(
+                "target_coverage_bp",
+                "must be between 5000 (50 %) and 9999 (99.99 %)",
+            );
         }
 
         // Currencies and FX.
@@ -332,8 +361,20 @@ impl Validator {
                     if c.exponent > 4 {
                         self.problem(format!("currencies[{i}].exponent"), "at most 4");
                     }
-                    if currencies.insert(code, Currency { code, exponent: c.exponent }).is_some() {
-                        self.problem(format!("currencies[{i}].code"), format!("duplicate currency \"{}\"", c.code));
+                    if currencies
+                        .insert(
+                            code,
+                            Currency {
+                                code,
+                                exponent: c.exponent,
+                            },
+                        )
+                        .is_some()
+                    {
+                        self.problem(
+                            format!("currencies[{i}].code"),
+                            format!("duplicate currency \"{}\"", c.code),
+                        );
                     }
                 }
                 Err(e) => self.problem(format!("currencies[{i}].code"), e.to_string()),
@@ -347,7 +388,10 @@ impl Validator {
             match parse_decimal_scaled(&r.per_base, 6) {
                 Ok(v) if v > 0 => {
                     if cur.code == base.code && v != FX_SCALE as i64 {
-                        self.problem(format!("fx.rates[{i}].per_base"), "the base currency's rate must be 1");
+                        self.problem(
+                            format!("fx.rates[{i}].per_base"),
+                            "the base currency's rate must be 1",
+                        );
                     }
                     fx_micro.insert(cur.code, v);
                 }
@@ -366,25 +410,43 @@ impl Validator {
         let mut time_zones = Vec::new();
         for (i, t) in file.time_zones.iter().enumerate() {
             if t.std_offset_min.abs() > 14 * 60 {
-                self.problem(format!("time_zones[{i}].std_offset_min"), "must be within ±14 hours");
+                self.problem(
+                    format!("time_zones[{i}].std_offset_min"),
+                    "must be within ±14 hours",
+                );
             }
             if let Some(dst) = &t.dst {
                 if dst.offset_min.abs() > 14 * 60 {
-                    self.problem(format!("time_zones[{i}].dst.offset_min"), "must be within ±14 hours");
+                    self.problem(
+                        format!("time_zones[{i}].dst.offset_min"),
+                        "must be within ±14 hours",
+                    );
                 }
                 for (name, rule) in [("start", &dst.start), ("end", &dst.end)] {
                     if !(1..=12).contains(&rule.month) {
-                        self.problem(format!("time_zones[{i}].dst.{name}.month"), "must be 1 to 12");
+                        self.problem(
+                            format!("time_zones[{i}].dst.{name}.month"),
+                            "must be 1 to 12",
+                        );
                     }
                     if !(1..=5).contains(&rule.week) {
-                        self.problem(format!("time_zones[{i}].dst.{name}.week"), "must be 1 to 5 (5 = last)");
+                        self.problem(
+                            format!("time_zones[{i}].dst.{name}.week"),
+                            "must be 1 to 5 (5 = last)",
+                        );
                     }
                     if rule.at_min >= 1440 {
-                        self.problem(format!("time_zones[{i}].dst.{name}.at_min"), "must be below 1440");
+                        self.problem(
+                            format!("time_zones[{i}].dst.{name}.at_min"),
+                            "must be below 1440",
+                        );
                     }
                 }
             }
-            time_zones.push(TimeZone { std_offset_min: t.std_offset_min, dst: t.dst.clone() });
+            time_zones.push(TimeZone {
+                std_offset_min: t.std_offset_min,
+                dst: t.dst.clone(),
+            });
         }
         let cal_ids = self.ids("calendars", file.calendars.iter().map(|c| c.id.as_str()));
         let mut calendars = Vec::new();
@@ -400,9 +462,17 @@ impl Validator {
                 closures.push((cl.from, cl.to));
             }
             for (j, inc) in c.include.iter().enumerate() {
-                let k = self.lookup(&cal_ids, format!("calendars[{i}].include[{j}]"), "calendar", inc);
+                let k = self.lookup(
+                    &cal_ids,
+                    format!("calendars[{i}].include[{j}]"),
+                    "calendar",
+                    inc,
+                );
                 if k == i {
-                    self.problem(format!("calendars[{i}].include[{j}]"), "a calendar cannot include itself");
+                    self.problem(
+                        format!("calendars[{i}].include[{j}]"),
+                        "a calendar cannot include itself",
+                    );
                 }
                 if let Some(other) = file.calendars.get(k) {
                     closures.extend(other.closures.iter().map(|cl| (cl.from, cl.to)));
@@ -411,7 +481,10 @@ impl Validator {
             match Calendar::new(&c.weekend, &closures) {
                 Some(cal) => calendars.push(cal),
                 None => {
-                    self.problem(format!("calendars[{i}].weekend"), "cannot be all seven days");
+                    self.problem(
+                        format!("calendars[{i}].weekend"),
+                        "cannot be all seven days",
+                    );
                     calendars.push(Calendar::always_open());
                 }
             }
@@ -422,17 +495,26 @@ impl Validator {
         // Markets and zones.
         let market_ids = self.ids("markets", file.markets.iter().map(|m| m.id.as_str()));
         let zone_ids = {
-            let all = file.markets.iter().flat_map(|m| m.zones.iter().map(|z| z.id.as_str()));
+            let all = file
+                .markets
+                .iter()
+                .flat_map(|m| m.zones.iter().map(|z| z.id.as_str()));
             self.ids("zones", all)
         };
         let mut zones = Vec::new();
         let mut markets = Vec::new();
         for (i, m) in file.markets.iter().enumerate() {
-            let currency = self.currency(&currencies, format!("markets[{i}].currency"), &m.currency);
+            let currency =
+                self.currency(&currencies, format!("markets[{i}].currency"), &m.currency);
             let mut zone_idx = Vec::new();
             for (j, z) in m.zones.iter().enumerate() {
                 let path = format!("markets[{i}].zones[{j}]");
-                let tz = self.lookup(&tz_ids, format!("{path}.time_zone"), "time zone", &z.time_zone);
+                let tz = self.lookup(
+                    &tz_ids,
+                    format!("{path}.time_zone"),
+                    "time zone",
+                    &z.time_zone,
+                );
                 let mut prefixes = Vec::new();
                 for (k, p) in z.postal_prefixes.iter().enumerate() {
                     match PrefixRule::parse(p) {
@@ -444,10 +526,19 @@ impl Validator {
                     }
                 }
                 zone_idx.push(zones.len());
-                zones.push(Zone { id: z.id.clone(), name: z.name.clone(), market: i, time_zone: tz, prefixes });
+                zones.push(Zone {
+                    id: z.id.clone(),
+                    name: z.name.clone(),
+                    market: i,
+                    time_zone: tz,
+                    prefixes,
+                });
             }
             if m.zones.is_empty() {
-                self.problem(format!("markets[{i}].zones"), "a market needs at least one zone");
+                self.problem(
+                    format!("markets[{i}].zones"),
+                    "a market needs at least one zone",
+                );
             }
             let default_zone = match m.zones.iter().position(|z| z.id == m.default_zone) {
                 Some(j) => zone_idx.get(j).copied().unwrap_or(usize::MAX),
@@ -472,7 +563,12 @@ impl Validator {
             if m.vat.rate_bp > 10_000 {
                 self.problem(format!("markets[{i}].vat.rate_bp"), "above 100 %");
             }
-            markets.push(Market { currency, zones: zone_idx, default_zone, postal: PostalMatcher::new(&m.postal) });
+            markets.push(Market {
+                currency,
+                zones: zone_idx,
+                default_zone,
+                postal: PostalMatcher::new(&m.postal),
+            });
         }
 
         // Warehouses.
@@ -480,36 +576,73 @@ impl Validator {
         let mut warehouses = Vec::new();
         for (i, w) in file.warehouses.iter().enumerate() {
             let path = format!("warehouses[{i}]");
-            let market = w.market.as_ref().map(|m| self.lookup(&market_ids, format!("{path}.market"), "market", m));
-            let zone = w.zone.as_ref().map(|z| self.lookup(&zone_ids, format!("{path}.zone"), "zone", z));
+            let market = w
+                .market
+                .as_ref()
+                .map(|m| self.lookup(&market_ids, format!("{path}.market"), "market", m));
+            let zone = w
+                .zone
+                .as_ref()
+                .map(|z| self.lookup(&zone_ids, format!("{path}.zone"), "zone", z));
             match (w.kind, market, zone) {
-                (WarehouseKind::CnConsolidation, Some(_), _) => {
-                    self.problem(format!("{path}.market"), "a consolidation warehouse in China serves no single market: leave market out")
-                }
-                (WarehouseKind::Seller3pl | WarehouseKind::PlatformLocal, None, _) => {
-                    self.problem(format!("{path}.market"), "an overseas warehouse needs the market it serves")
-                }
-                (WarehouseKind::Seller3pl | WarehouseKind::PlatformLocal, Some(_), None) => {
-                    self.problem(format!("{path}.zone"), "an overseas warehouse needs its delivery zone")
-                }
-                (_, Some(m), Some(z)) => {
-                    if zones.get(z).is_some_and(|zz| zz.market != m) {
-                        self.problem(format!("{path}.zone"), "zone is not in the warehouse's market");
-                    }
+                (WarehouseKind::CnConsolidation, Some(_), _) => self.problem(
+                    format!("{path}.market"),
+                    "a consolidation warehouse in China serves no single market: leave market out",
+                ),
+                (WarehouseKind::Seller3pl | WarehouseKind::PlatformLocal, None, _) => self.problem(
+                    format!("{path}.market"),
+                    "an overseas warehouse needs the market it serves",
+                ),
+                (WarehouseKind::Seller3pl | WarehouseKind::PlatformLocal, Some(_), None) => self
+                    .problem(
+                        format!("{path}.zone"),
+                        "an overseas warehouse needs its delivery zone",
+                    ),
+                (_, Some(m), Some(z)) if zones.get(z).is_some_and(|zz| zz.market != m) => {
+                    self.problem(
+                        format!("{path}.zone"),
+                        "zone is not in the warehouse's market",
+                    );
                 }
                 _ => {}
             }
-            let tz = self.lookup(&tz_ids, format!("{path}.time_zone"), "time zone", &w.time_zone);
-            let cal = self.lookup(&cal_ids, format!("{path}.calendar"), "calendar", &w.calendar);
+            let tz = self.lookup(
+                &tz_ids,
+                format!("{path}.time_zone"),
+                "time zone",
+                &w.time_zone,
+            );
+            let cal = self.lookup(
+                &cal_ids,
+                format!("{path}.calendar"),
+                "calendar",
+                &w.calendar,
+            );
             if w.cutoff_local_min >= 1440 {
-                self.problem(format!("{path}.cutoff_local_min"), "must be a minute of the day (below 1440)");
+                self.problem(
+                    format!("{path}.cutoff_local_min"),
+                    "must be a minute of the day (below 1440)",
+                );
             }
             let handling = self.dist(format!("{path}.handling"), &w.handling);
-            let fee_currency = self.currency(&currencies, format!("{path}.fees.currency"), &w.fees.currency);
-            warehouses.push(Warehouse { market, zone, time_zone: tz, calendar: cal, handling, fee_currency });
+            let fee_currency = self.currency(
+                &currencies,
+                format!("{path}.fees.currency"),
+                &w.fees.currency,
+            );
+            warehouses.push(Warehouse {
+                market,
+                zone,
+                time_zone: tz,
+                calendar: cal,
+                handling,
+                fee_currency,
+            });
         }
         let is_cn = |idx: usize| {
-            file.warehouses.get(idx).is_some_and(|w| w.kind == WarehouseKind::CnConsolidation)
+            file.warehouses
+                .get(idx)
+                .is_some_and(|w| w.kind == WarehouseKind::CnConsolidation)
         };
 
         // Air lanes.
@@ -520,50 +653,98 @@ impl Validator {
             let path = format!("air_lanes[{i}]");
             let mut origins = Vec::new();
             for (j, o) in l.origins.iter().enumerate() {
-                let w = self.lookup(&warehouse_ids, format!("{path}.origins[{j}]"), "warehouse", o);
+                let w = self.lookup(
+                    &warehouse_ids,
+                    format!("{path}.origins[{j}]"),
+                    "warehouse",
+                    o,
+                );
                 if w != usize::MAX && !is_cn(w) {
-                    self.problem(format!("{path}.origins[{j}]"), format!("\"{o}\" is not a consolidation warehouse in China"));
+                    self.problem(
+                        format!("{path}.origins[{j}]"),
+                        format!("\"{o}\" is not a consolidation warehouse in China"),
+                    );
                 }
                 origins.push(w);
             }
             let market = self.lookup(&market_ids, format!("{path}.market"), "market", &l.market);
-            let gateway_zone = self.lookup(&zone_ids, format!("{path}.gateway_zone"), "zone", &l.gateway_zone);
+            let gateway_zone = self.lookup(
+                &zone_ids,
+                format!("{path}.gateway_zone"),
+                "zone",
+                &l.gateway_zone,
+            );
             if zones.get(gateway_zone).is_some_and(|z| z.market != market) {
-                self.problem(format!("{path}.gateway_zone"), "zone is not in the lane's market");
+                self.problem(
+                    format!("{path}.gateway_zone"),
+                    "zone is not in the lane's market",
+                );
             }
             if l.departures.is_empty() {
-                self.problem(format!("{path}.departures"), "needs at least one departure weekday");
+                self.problem(
+                    format!("{path}.departures"),
+                    "needs at least one departure weekday",
+                );
             }
-            let calendar = self.lookup(&cal_ids, format!("{path}.calendar"), "calendar", &l.calendar);
+            let calendar = self.lookup(
+                &cal_ids,
+                format!("{path}.calendar"),
+                "calendar",
+                &l.calendar,
+            );
             let transit = self.dist(format!("{path}.transit"), &l.transit);
             if l.capacity_kg_per_departure == 0 {
-                self.problem(format!("{path}.capacity_kg_per_departure"), "must be above zero");
+                self.problem(
+                    format!("{path}.capacity_kg_per_departure"),
+                    "must be above zero",
+                );
             }
             if l.volumetric_divisor_cm3_per_kg == 0 {
-                self.problem(format!("{path}.volumetric_divisor_cm3_per_kg"), "must be above zero");
+                self.problem(
+                    format!("{path}.volumetric_divisor_cm3_per_kg"),
+                    "must be above zero",
+                );
             }
             if l.connect_days > 30 {
                 self.problem(format!("{path}.connect_days"), "at most 30");
             }
-            let currency = self.currency(&currencies, format!("{path}.rates.currency"), &l.rates.currency);
+            let currency = self.currency(
+                &currencies,
+                format!("{path}.rates.currency"),
+                &l.rates.currency,
+            );
             if l.rates.increment_g == 0 {
                 self.problem(format!("{path}.rates.increment_g"), "must be above zero");
             }
             match l.rates.breaks.first() {
-                None => self.problem(format!("{path}.rates.breaks"), "needs at least one weight break"),
-                Some(b) if b.from_g != 0 => {
-                    self.problem(format!("{path}.rates.breaks[0].from_g"), "the first break must start at 0")
-                }
+                None => self.problem(
+                    format!("{path}.rates.breaks"),
+                    "needs at least one weight break",
+                ),
+                Some(b) if b.from_g != 0 => self.problem(
+                    format!("{path}.rates.breaks[0].from_g"),
+                    "the first break must start at 0",
+                ),
                 _ => {}
             }
             for (j, pair) in l.rates.breaks.windows(2).enumerate() {
                 if let [a, b] = pair
                     && b.from_g <= a.from_g
                 {
-                    self.problem(format!("{path}.rates.breaks[{}].from_g", j + 1), "breaks must be in increasing weight");
+                    self.problem(
+                        format!("{path}.rates.breaks[{}].from_g", j + 1),
+                        "breaks must be in increasing weight",
+                    );
                 }
             }
-            air_lanes.push(AirLane { origins, market, gateway_zone, calendar, transit, currency });
+            air_lanes.push(AirLane {
+                origins,
+                market,
+                gateway_zone,
+                calendar,
+                transit,
+                currency,
+            });
         }
 
         // Sea lanes.
@@ -573,26 +754,50 @@ impl Validator {
             let path = format!("sea_lanes[{i}]");
             let mut origins = Vec::new();
             for (j, o) in l.origins.iter().enumerate() {
-                let w = self.lookup(&warehouse_ids, format!("{path}.origins[{j}]"), "warehouse", o);
+                let w = self.lookup(
+                    &warehouse_ids,
+                    format!("{path}.origins[{j}]"),
+                    "warehouse",
+                    o,
+                );
                 if w != usize::MAX && !is_cn(w) {
-                    self.problem(format!("{path}.origins[{j}]"), format!("\"{o}\" is not a consolidation warehouse in China"));
+                    self.problem(
+                        format!("{path}.origins[{j}]"),
+                        format!("\"{o}\" is not a consolidation warehouse in China"),
+                    );
                 }
                 origins.push(w);
             }
             let mut destinations = Vec::new();
             for (j, o) in l.destinations.iter().enumerate() {
-                let w = self.lookup(&warehouse_ids, format!("{path}.destinations[{j}]"), "warehouse", o);
+                let w = self.lookup(
+                    &warehouse_ids,
+                    format!("{path}.destinations[{j}]"),
+                    "warehouse",
+                    o,
+                );
                 if w != usize::MAX && is_cn(w) {
-                    self.problem(format!("{path}.destinations[{j}]"), format!("\"{o}\" is not an overseas warehouse"));
+                    self.problem(
+                        format!("{path}.destinations[{j}]"),
+                        format!("\"{o}\" is not an overseas warehouse"),
+                    );
                 }
                 destinations.push(w);
             }
             if l.departures.is_empty() {
-                self.problem(format!("{path}.departures"), "needs at least one departure weekday");
+                self.problem(
+                    format!("{path}.departures"),
+                    "needs at least one departure weekday",
+                );
             }
             let currency = self.currency(&currencies, format!("{path}.currency"), &l.currency);
             let transit = self.dist(format!("{path}.transit"), &l.transit);
-            sea_lanes.push(SeaLane { origins, destinations, currency, transit });
+            sea_lanes.push(SeaLane {
+                origins,
+                destinations,
+                currency,
+                transit,
+            });
         }
 
         // Customs.
@@ -600,19 +805,35 @@ impl Validator {
         for (i, c) in file.customs.iter().enumerate() {
             let path = format!("customs[{i}]");
             let market = self.lookup(&market_ids, format!("{path}.market"), "market", &c.market);
-            let calendar = self.lookup(&cal_ids, format!("{path}.calendar"), "calendar", &c.calendar);
+            let calendar = self.lookup(
+                &cal_ids,
+                format!("{path}.calendar"),
+                "calendar",
+                &c.calendar,
+            );
             let clearance = self.dist(format!("{path}.clearance"), &c.clearance);
             let currency = self.currency(&currencies, format!("{path}.currency"), &c.currency);
             if let Some(slot) = customs.get_mut(market) {
                 if slot.is_some() {
-                    self.problem(format!("{path}.market"), format!("a second customs entry for \"{}\"", c.market));
+                    self.problem(
+                        format!("{path}.market"),
+                        format!("a second customs entry for \"{}\"", c.market),
+                    );
                 }
-                *slot = Some(Customs { calendar, clearance, currency });
+                *slot = Some(Customs {
+                    calendar,
+                    clearance,
+                    currency,
+                    fee_per_shipment_minor: c.fee_per_shipment_minor,
+                });
             }
         }
         for (i, l) in air_lanes.iter().enumerate() {
             if l.market != usize::MAX && customs.get(l.market).is_some_and(Option::is_none) {
-                self.problem(format!("air_lanes[{i}].market"), "no customs entry for this market");
+                self.problem(
+                    format!("air_lanes[{i}].market"),
+                    "no customs entry for this market",
+                );
             }
         }
 
@@ -627,7 +848,10 @@ impl Validator {
                 for (j, z) in list.iter().enumerate() {
                     let zi = v.lookup(&zone_ids, format!("{path}.{field}[{j}]"), "zone", z);
                     if zones.get(zi).is_some_and(|zz| zz.market != market) {
-                        v.problem(format!("{path}.{field}[{j}]"), format!("zone \"{z}\" is not in market {}", l.market));
+                        v.problem(
+                            format!("{path}.{field}[{j}]"),
+                            format!("zone \"{z}\" is not in market {}", l.market),
+                        );
                     }
                     out.push(zi);
                 }
@@ -638,7 +862,12 @@ impl Validator {
             };
             let from_zones = zone_list(&l.from_zones, "from_zones", &mut self);
             let to_zones = zone_list(&l.to_zones, "to_zones", &mut self);
-            let calendar = self.lookup(&cal_ids, format!("{path}.calendar"), "calendar", &l.calendar);
+            let calendar = self.lookup(
+                &cal_ids,
+                format!("{path}.calendar"),
+                "calendar",
+                &l.calendar,
+            );
             let transit = self.dist(format!("{path}.transit"), &l.transit);
             let currency = self.currency(&currencies, format!("{path}.currency"), &l.currency);
             if l.max_parcel_g == 0 {
@@ -648,7 +877,10 @@ impl Validator {
                 None => self.problem(format!("{path}.bands"), "needs at least one rate band"),
                 Some(b) if b.max_g < l.max_parcel_g => self.problem(
                     format!("{path}.bands"),
-                    format!("the last band ends at {} g but parcels go up to {} g", b.max_g, l.max_parcel_g),
+                    format!(
+                        "the last band ends at {} g but parcels go up to {} g",
+                        b.max_g, l.max_parcel_g
+                    ),
                 ),
                 _ => {}
             }
@@ -656,10 +888,20 @@ impl Validator {
                 if let [a, b] = pair
                     && b.max_g <= a.max_g
                 {
-                    self.problem(format!("{path}.bands[{}].max_g", j + 1), "bands must be in increasing weight");
+                    self.problem(
+                        format!("{path}.bands[{}].max_g", j + 1),
+                        "bands must be in increasing weight",
+                    );
                 }
             }
-            last_mile.push(LastMile { market, from_zones, to_zones, calendar, transit, currency });
+            last_mile.push(LastMile {
+                market,
+                from_zones,
+                to_zones,
+                calendar,
+                transit,
+                currency,
+            });
         }
 
         if !self.problems.is_empty() {

@@ -22,7 +22,13 @@ impl fmt::Display for PostalError {
         if self.input.trim().is_empty() {
             write!(f, "Enter a {}: {}.", self.label, self.hint)
         } else {
-            write!(f, "\"{}\" is not a valid {}: enter {}.", self.input.trim(), self.label, self.hint)
+            write!(
+                f,
+                "\"{}\" is not a valid {}: enter {}.",
+                self.input.trim(),
+                self.label,
+                self.hint
+            )
         }
     }
 }
@@ -42,8 +48,16 @@ pub struct PostalMatcher {
 impl PostalMatcher {
     pub fn new(rule: &PostalRule) -> PostalMatcher {
         PostalMatcher {
-            formats: rule.formats.iter().map(|f| f.to_ascii_uppercase()).collect(),
-            codes: rule.codes.iter().map(|c| c.trim().to_ascii_uppercase()).collect(),
+            formats: rule
+                .formats
+                .iter()
+                .map(|f| f.to_ascii_uppercase())
+                .collect(),
+            codes: rule
+                .codes
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect(),
             space_before_last: rule.space_before_last,
             label: rule.label.clone(),
             hint: rule.hint.clone(),
@@ -52,13 +66,25 @@ impl PostalMatcher {
 
     /// The code in its canonical form ("sw1a1aa" → "SW1A 1AA"), or why it is refused.
     pub fn normalise(&self, input: &str) -> Result<String, PostalError> {
-        let err = || PostalError { label: self.label.clone(), input: input.to_string(), hint: self.hint.clone() };
+        let err = || PostalError {
+            label: self.label.clone(),
+            input: input.to_string(),
+            hint: self.hint.clone(),
+        };
         if input.len() > 32 {
             return Err(err());
         }
-        let mut code = input.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+        let mut code = input
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase();
         if !self.codes.is_empty() {
-            return if self.codes.contains(&code) { Ok(code) } else { Err(err()) };
+            return if self.codes.contains(&code) {
+                Ok(code)
+            } else {
+                Err(err())
+            };
         }
         if let Some(n) = self.space_before_last {
             let n = usize::from(n);
@@ -66,7 +92,11 @@ impl PostalMatcher {
                 code.insert(code.len() - n, ' ');
             }
         }
-        if self.formats.iter().any(|f| fits(&code, f)) { Ok(code) } else { Err(err()) }
+        if self.formats.iter().any(|f| fits(&code, f)) {
+            Ok(code)
+        } else {
+            Err(err())
+        }
     }
 }
 
@@ -103,9 +133,17 @@ impl PrefixRule {
             }
             let from: u32 = a.parse().ok()?;
             let to: u32 = b.parse().ok()?;
-            return (from <= to).then_some(PrefixRule::DigitRange { len: a.len(), from, to });
+            return (from <= to).then_some(PrefixRule::DigitRange {
+                len: a.len(),
+                from,
+                to,
+            });
         }
-        if s.bytes().all(|c| c.is_ascii_alphanumeric()) { Some(PrefixRule::Text(s)) } else { None }
+        if s.bytes().all(|c| c.is_ascii_alphanumeric()) {
+            Some(PrefixRule::Text(s))
+        } else {
+            None
+        }
     }
 
     /// How many characters of `code` this rule matches, if it matches.
@@ -135,9 +173,11 @@ mod tests {
 
     fn uk() -> PostalMatcher {
         PostalMatcher::new(&PostalRule {
-            formats: ["A9 9AA", "A99 9AA", "AA9 9AA", "AA99 9AA", "A9A 9AA", "AA9A 9AA"]
-                .map(String::from)
-                .to_vec(),
+            formats: [
+                "A9 9AA", "A99 9AA", "AA9 9AA", "AA99 9AA", "A9A 9AA", "AA9A 9AA",
+            ]
+            .map(String::from)
+            .to_vec(),
             codes: vec![],
             space_before_last: Some(3),
             hint: "a postcode such as SW1A 1AA".into(),
@@ -152,8 +192,16 @@ mod tests {
         assert_eq!(m.normalise("sw1a1aa").unwrap(), "SW1A 1AA");
         assert_eq!(m.normalise("  m1   1ae ").unwrap(), "M1 1AE");
         let e = m.normalise("12345").unwrap_err();
-        assert_eq!(e.to_string(), "\"12345\" is not a valid postcode: enter a postcode such as SW1A 1AA.");
-        assert!(m.normalise("").unwrap_err().to_string().starts_with("Enter a postcode"));
+        assert_eq!(
+            e.to_string(),
+            "\"12345\" is not a valid postcode: enter a postcode such as SW1A 1AA."
+        );
+        assert!(
+            m.normalise("")
+                .unwrap_err()
+                .to_string()
+                .starts_with("Enter a postcode")
+        );
     }
 
     #[test]

@@ -293,12 +293,7 @@ impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (date, minute) = self.utc_date_minute();
         let secs = self.0.rem_euclid(60);
-        write!(
-            f,
-            "{date}T{:02}:{:02}:{secs:02}Z",
-            minute / 60,
-            minute % 60
-        )
+        write!(f, "{date}T{:02}:{:02}:{secs:02}Z", minute / 60, minute % 60)
     }
 }
 
@@ -380,7 +375,9 @@ impl TimeZone {
     pub fn local(&self, t: Instant) -> (Date, u32) {
         let offset = i64::from(self.offset_at(t)) * 60;
         let shifted = t.0.saturating_add(offset);
-        let days = shifted.div_euclid(SECONDS_PER_DAY).clamp(i64::from(MIN_DAYS), i64::from(MAX_DAYS));
+        let days = shifted
+            .div_euclid(SECONDS_PER_DAY)
+            .clamp(i64::from(MIN_DAYS), i64::from(MAX_DAYS));
         let secs = shifted.rem_euclid(SECONDS_PER_DAY);
         (
             Date(i32::try_from(days).unwrap_or(MAX_DAYS)),
@@ -479,7 +476,11 @@ fn civil_from_days(days: i32) -> (i32, u8, u8) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = if m <= 2 { y + 1 } else { y };
-    (year, u8::try_from(m).unwrap_or(1), u8::try_from(d).unwrap_or(1))
+    (
+        year,
+        u8::try_from(m).unwrap_or(1),
+        u8::try_from(d).unwrap_or(1),
+    )
 }
 
 #[cfg(test)]
@@ -491,8 +492,18 @@ mod tests {
             std_offset_min: -480,
             dst: Some(DstRule {
                 offset_min: -420,
-                start: TransitionRule { month: 3, week: 2, weekday: Weekday::Sun, at_min: 120 },
-                end: TransitionRule { month: 11, week: 1, weekday: Weekday::Sun, at_min: 120 },
+                start: TransitionRule {
+                    month: 3,
+                    week: 2,
+                    weekday: Weekday::Sun,
+                    at_min: 120,
+                },
+                end: TransitionRule {
+                    month: 11,
+                    week: 1,
+                    weekday: Weekday::Sun,
+                    at_min: 120,
+                },
             }),
         }
     }
@@ -522,7 +533,10 @@ mod tests {
         assert_eq!(Instant::parse("2026-11-24T00:30:00.123Z").unwrap(), t);
         assert!(Instant::parse("2026-13-24T00:30:00Z").is_err());
         assert!(Instant::parse("yesterday").is_err());
-        assert_eq!(Instant::parse("1969-12-31T00:00:00Z"), Err(TimeError::OutOfRange));
+        assert_eq!(
+            Instant::parse("1969-12-31T00:00:00Z"),
+            Err(TimeError::OutOfRange)
+        );
     }
 
     #[test]
@@ -533,18 +547,33 @@ mod tests {
         assert_eq!(tz.offset_at(winter), -480);
         assert_eq!(tz.offset_at(summer), -420);
         // 2026-03-08 02:00 PST = 10:00Z.
-        assert_eq!(tz.offset_at(Instant::parse("2026-03-08T09:59:00Z").unwrap()), -480);
-        assert_eq!(tz.offset_at(Instant::parse("2026-03-08T10:00:00Z").unwrap()), -420);
+        assert_eq!(
+            tz.offset_at(Instant::parse("2026-03-08T09:59:00Z").unwrap()),
+            -480
+        );
+        assert_eq!(
+            tz.offset_at(Instant::parse("2026-03-08T10:00:00Z").unwrap()),
+            -420
+        );
         // 2026-11-01 02:00 PDT = 09:00Z.
-        assert_eq!(tz.offset_at(Instant::parse("2026-11-01T08:59:00Z").unwrap()), -420);
-        assert_eq!(tz.offset_at(Instant::parse("2026-11-01T09:00:00Z").unwrap()), -480);
+        assert_eq!(
+            tz.offset_at(Instant::parse("2026-11-01T08:59:00Z").unwrap()),
+            -420
+        );
+        assert_eq!(
+            tz.offset_at(Instant::parse("2026-11-01T09:00:00Z").unwrap()),
+            -480
+        );
     }
 
     #[test]
     fn local_wall_times_resolve_in_gaps_and_folds() {
         let tz = pacific();
         let d = Date::new(2026, 7, 1).unwrap();
-        assert_eq!(tz.instant_of(d, 16 * 60).unwrap().to_string(), "2026-07-01T23:00:00Z");
+        assert_eq!(
+            tz.instant_of(d, 16 * 60).unwrap().to_string(),
+            "2026-07-01T23:00:00Z"
+        );
         // 02:30 on 2026-03-08 does not exist: it reads as 03:30 PDT.
         let gap = tz.instant_of(Date::new(2026, 3, 8).unwrap(), 150).unwrap();
         assert_eq!(gap.to_string(), "2026-03-08T10:30:00Z");

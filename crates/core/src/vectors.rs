@@ -64,10 +64,18 @@ impl VectorFile {
                 let r = respond(net, &request);
                 hasher.update(serialise(&r).as_bytes());
                 hasher.update(b"\n");
-                VectorCase { name, request, response: serde_json::to_value(&r).unwrap_or_default() }
+                VectorCase {
+                    name,
+                    request,
+                    response: serde_json::to_value(&r).unwrap_or_default(),
+                }
             })
             .collect();
-        VectorFile { network_hash: net.content_hash().to_string(), digest: hex(&hasher.finalize()), cases }
+        VectorFile {
+            network_hash: net.content_hash().to_string(),
+            digest: hex(&hasher.finalize()),
+            cases,
+        }
     }
 }
 

@@ -1,7 +1,15 @@
 //! Helpers shared by the integration tests: the default network and request builders.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
-use crossdock_core::engine::{Destination, Listing, Mode, Quote, QuoteRequest, RouteStatus, StockLine};
+use crossdock_core::engine::{
+    Destination, Listing, Mode, Quote, QuoteRequest, RouteStatus, StockLine,
+};
 use crossdock_core::{Instant, Network};
 
 pub const NETWORK_JSON: &str = include_str!("../../../../data/network.json");
@@ -14,23 +22,44 @@ pub fn at(s: &str) -> Instant {
     Instant::parse(s).unwrap()
 }
 
-pub fn item(weight_g: u32, dims_mm: [u32; 3], category: &str, mode: Mode, stock: &[(&str, u32)]) -> Listing {
+pub fn item(
+    weight_g: u32,
+    dims_mm: [u32; 3],
+    category: &str,
+    mode: Mode,
+    stock: &[(&str, u32)],
+) -> Listing {
     Listing {
         weight_g,
         dims_mm,
         category: category.into(),
         mode,
-        stock: stock.iter().map(|(w, q)| StockLine { warehouse: (*w).into(), quantity: *q }).collect(),
+        stock: stock
+            .iter()
+            .map(|(w, q)| StockLine {
+                warehouse: (*w).into(),
+                quantity: *q,
+            })
+            .collect(),
         unit_price: None,
     }
 }
 
 pub fn to(market: &str, postal: &str) -> Destination {
-    Destination { market: market.into(), postal_code: Some(postal.into()), zone: None }
+    Destination {
+        market: market.into(),
+        postal_code: Some(postal.into()),
+        zone: None,
+    }
 }
 
 pub fn request(listing: Listing, dest: Destination, quantity: u32, now: &str) -> QuoteRequest {
-    QuoteRequest { listing, destination: dest, quantity, now: at(now) }
+    QuoteRequest {
+        listing,
+        destination: dest,
+        quantity,
+        now: at(now),
+    }
 }
 
 pub fn quote(net: &Network, req: &QuoteRequest) -> Quote {
@@ -40,9 +69,16 @@ pub fn quote(net: &Network, req: &QuoteRequest) -> Quote {
 /// Calendar days from the order's local date (in the destination zone) to each end of the window.
 pub fn window_days(q: &Quote) -> (i32, i32) {
     let plan = q.plan.as_ref().expect("a plan");
-    (q.today.days_until(plan.window.earliest), q.today.days_until(plan.window.latest))
+    (
+        q.today.days_until(plan.window.earliest),
+        q.today.days_until(plan.window.latest),
+    )
 }
 
 pub fn route<'a>(q: &'a Quote, warehouse: &str) -> &'a RouteStatus {
-    &q.routes.iter().find(|r| r.warehouse == warehouse).expect("route listed").status
+    &q.routes
+        .iter()
+        .find(|r| r.warehouse == warehouse)
+        .expect("route listed")
+        .status
 }
