@@ -1,6 +1,12 @@
 //! Loading the network file: the default one is valid, and a broken one is refused with
 //! every problem named by its place in the file.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 
