@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The bar at the top of every page: the brand and the main links.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="wrap site-header-inner">
+                <A href="/" attr:class="brand">
+                    <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+                        <rect width="32" height="32" rx="7" fill="currentColor"></rect>
+                        <path
+                            d="M7 11h18M7 16h18M7 21h18"
+                            stroke="#fff"
+                            stroke-width="2.5"
+                            stroke-linecap="round"
+                        ></path>
+                        <path
+                            d="M19 7l6 4-6 4"
+                            fill="none"
+                            stroke="#ffb000"
+                            stroke-width="2.5"
+                            stroke-linecap="round"
+                            stroke-linejoin="round"
+                        ></path>
+                    </svg>
+                    <span>"Crossdock"</span>
+                </A>
+                <nav class="site-nav" aria-label="Main">
+                    <A href="/explore">"Delivery explorer"</A>
+                </nav>
+            </div>
+        </header>
+    }
+}
