@@ -294,6 +294,8 @@ pub struct Part {
     pub warehouse: String,
     pub quantity: u32,
     pub window: Window,
+    /// Order before this instant to keep this part's window.
+    pub cutoff: Instant,
     pub cost: Money,
 }
 
@@ -1034,6 +1036,7 @@ impl<'n> Estimator<'n> {
                     warehouse: route.map(|r| r.warehouse.clone()).unwrap_or_default(),
                     quantity: qty,
                     window: best.window,
+                    cutoff: best.cutoff,
                     cost: best.cost,
                 }],
                 window: best.window,
@@ -1058,7 +1061,7 @@ impl<'n> Estimator<'n> {
             let parts = s
                 .parts
                 .iter()
-                .map(|(w, pi, q, window, cost)| Part {
+                .map(|(w, pi, q, window, cutoff, cost)| Part {
                     route: self.route_id(*w, Some(*pi)),
                     warehouse: net
                         .file
@@ -1068,6 +1071,7 @@ impl<'n> Estimator<'n> {
                         .unwrap_or_default(),
                     quantity: *q,
                     window: *window,
+                    cutoff: *cutoff,
                     cost: *cost,
                 })
                 .collect();
@@ -1292,7 +1296,7 @@ impl<'n> Estimator<'n> {
             });
             cutoff = Some(cutoff.map_or(t.cutoff, |x| x.min(t.cutoff)));
             cost = cost.checked_add(c.cost).ok()?;
-            parts.push((*w, pi, take, t.window, c.cost));
+            parts.push((*w, pi, take, t.window, t.cutoff, c.cost));
             left -= u64::from(take);
         }
         let first_path = parts.first().map(|p| p.1)?;
@@ -1311,8 +1315,8 @@ impl<'n> Estimator<'n> {
 
 struct Split {
     promise: Promise,
-    /// (warehouse, path, quantity, window, cost)
-    parts: Vec<(usize, usize, u32, Window, Money)>,
+    /// (warehouse, path, quantity, window, cut-off, cost)
+    parts: Vec<(usize, usize, u32, Window, Instant, Money)>,
 }
 
 /// Whether `a` beats `b`: fewer parts, then the earlier window, then the lower cost.
