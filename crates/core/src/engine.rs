@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::money::{Currency, Money, MoneyError, Rounding, convert, div_round};
-use crate::network::{Dist, Network};
+use crate::network::{LegDist, Network};
 use crate::postal::PostalError;
 use crate::schema::{CategoryDef, Hazard, LastMileDef, WarehouseKind};
 use crate::time::{Date, Instant};
@@ -1152,9 +1152,10 @@ impl<'n> Estimator<'n> {
         let mut legs = Vec::new();
         let mut stage = t.stages.iter();
         let mut costs = c.legs_cost.iter();
-        let mut push = |kind, name: String, dist: &Dist, unit| -> Option<()> {
+        let seasons = net.seasons.as_slice();
+        let mut push = |kind, name: String, dist: &LegDist, unit| -> Option<()> {
             let (s, e0, e1) = *stage.next()?;
-            let (min_days, max_days) = dist.range();
+            let (min_days, max_days) = dist.at(seasons, s).range();
             legs.push(Leg {
                 kind,
                 name,
@@ -1413,15 +1414,27 @@ type DateDist = Vec<(Date, u128)>;
 
 fn step(
     dist: &DateDist,
-    leg: &Dist,
+    leg: &LegDist,
+    seasons: &[Vec<(i32, i32)>],
     mut next: impl FnMut(Date, u32) -> Option<Date>,
 ) -> Option<DateDist> {
-    let mut out: DateDist = Vec::with_capacity(dist.len() + leg.weights.len());
+    let mut out: DateDist = Vec::with_capacity(dist.len() * 4);
     for (d, w) in dist {
-        for (k, wk) in leg.points() {
+        for (k, wk) in leg.at(seasons, *d).points() {
             out.push((next(*d, k)?, w.checked_mul(u128::from(wk))?));
         }
     }
+    merge(out)
+}
+
+/// Moves every date with `f`, keeping the weights.
+fn remap(dist: &DateDist, mut f: impl FnMut(Date) -> Option<Date>) -> Option<DateDist> {
+    let out: Option<DateDist> = dist.iter().map(|(d, w)| Some((f(*d)?, *w))).collect();
+    merge(out?)
+}
+
+/// Sorts by date and adds up the weights of equal dates.
+fn merge(mut out: DateDist) -> Option<DateDist> {
     out.sort_by_key(|x| x.0);
     let mut merged: DateDist = Vec::with_capacity(out.len());
     for (d, w) in out {
@@ -1459,7 +1472,10 @@ fn time_path(
     let mut stages = Vec::new();
     let mut dist: DateDist = vec![(start, 1)];
 
-    let handled = step(&dist, &wh.handling, |d, k| cal.add_working_days(d, k))?;
+    let seasons = net.seasons.as_slice();
+    let handled = step(&dist, &wh.handling, seasons, |d, k| {
+        cal.add_working_days(d, k)
+    })?;
     let (e0, e1) = bounds(&handled)?;
     stages.push((start, e0, e1));
     dist = handled;
@@ -1470,24 +1486,18 @@ fn time_path(
         let lcal = net.calendars.get(lane.calendar)?;
         let connect = i64::from(ldef.connect_days);
         // Departure date for each dispatch date, then calendar-day transit.
-        let departed = step(
-            &dist,
-            &Dist {
-                from_days: 0,
-                weights: vec![1],
-                total: 1,
-            },
-            |d, _| lcal.next_weekday_on_or_after(d.add_days(connect).ok()?, &ldef.departures),
-        )?;
+        let departed = remap(&dist, |d| {
+            lcal.next_weekday_on_or_after(d.add_days(connect).ok()?, &ldef.departures)
+        })?;
         let first_departure = bounds(&departed)?.0;
-        let landed = step(&departed, &lane.transit, |d, k| {
+        let landed = step(&departed, &lane.transit, seasons, |d, k| {
             d.add_days(i64::from(k)).ok()
         })?;
         let (e0, e1) = bounds(&landed)?;
         stages.push((first_departure, e0, e1));
         let customs = net.customs.get(lane.market)?.as_ref()?;
         let ccal = net.calendars.get(customs.calendar)?;
-        let cleared = step(&landed, &customs.clearance, |d, k| {
+        let cleared = step(&landed, &customs.clearance, seasons, |d, k| {
             ccal.add_working_days(d, k)
         })?;
         let (c0, c1) = bounds(&cleared)?;
@@ -1498,20 +1508,11 @@ fn time_path(
     let lm = net.last_mile.get(p.last_mile)?;
     let lcal = net.calendars.get(lm.calendar)?;
     let hand_over = bounds(&dist)?.0;
-    let mut delivered = step(&dist, &lm.transit, |d, k| lcal.add_working_days(d, k))?;
+    let delivered = step(&dist, &lm.transit, seasons, |d, k| {
+        lcal.add_working_days(d, k)
+    })?;
     // Never promise a day already past in the destination's zone.
-    for entry in &mut delivered {
-        entry.0 = entry.0.max(today);
-    }
-    let delivered = step(
-        &delivered,
-        &Dist {
-            from_days: 0,
-            weights: vec![1],
-            total: 1,
-        },
-        |d, _| Some(d),
-    )?;
+    let delivered = remap(&delivered, |d| Some(d.max(today)))?;
     let (d0, d1) = bounds(&delivered)?;
     stages.push((hand_over, d0, d1));
     let _ = dest_zone;

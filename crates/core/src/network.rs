@@ -97,6 +97,29 @@ impl Dist {
     }
 }
 
+/// A leg's duration: the usual distribution and the ones that replace it in seasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegDist {
+    pub base: Dist,
+    /// (season index, distribution), in file order.
+    pub seasonal: Vec<(usize, Dist)>,
+}
+
+impl LegDist {
+    /// The distribution for a leg starting on `date`.
+    pub fn at<'a>(&'a self, seasons: &[Vec<(i32, i32)>], date: Date) -> &'a Dist {
+        let d = date.days();
+        self.seasonal
+            .iter()
+            .find(|(s, _)| {
+                seasons
+                    .get(*s)
+                    .is_some_and(|ps| ps.iter().any(|(a, b)| *a <= d && d <= *b))
+            })
+            .map_or(&self.base, |(_, dist)| dist)
+    }
+}
+
 /// A market with its resolved references.
 #[derive(Debug, Clone)]
 pub struct Market {
@@ -122,7 +145,7 @@ pub struct Warehouse {
     pub zone: Option<usize>,
     pub time_zone: usize,
     pub calendar: usize,
-    pub handling: Dist,
+    pub handling: LegDist,
     pub fee_currency: Currency,
 }
 
@@ -132,7 +155,7 @@ pub struct AirLane {
     pub market: usize,
     pub gateway_zone: usize,
     pub calendar: usize,
-    pub transit: Dist,
+    pub transit: LegDist,
     pub currency: Currency,
 }
 
@@ -141,13 +164,13 @@ pub struct SeaLane {
     pub origins: Vec<usize>,
     pub destinations: Vec<usize>,
     pub currency: Currency,
-    pub transit: Dist,
+    pub transit: LegDist,
 }
 
 #[derive(Debug, Clone)]
 pub struct Customs {
     pub calendar: usize,
-    pub clearance: Dist,
+    pub clearance: LegDist,
     pub currency: Currency,
     pub fee_per_shipment_minor: i64,
 }
@@ -158,7 +181,7 @@ pub struct LastMile {
     pub from_zones: Vec<usize>,
     pub to_zones: Vec<usize>,
     pub calendar: usize,
-    pub transit: Dist,
+    pub transit: LegDist,
     pub currency: Currency,
 }
 
@@ -180,6 +203,8 @@ pub struct Network {
     /// Customs per market index.
     pub customs: Vec<Option<Customs>>,
     pub last_mile: Vec<LastMile>,
+    /// Each season's periods as inclusive (first, last) days since the epoch.
+    pub seasons: Vec<Vec<(i32, i32)>>,
     market_ids: BTreeMap<String, usize>,
     zone_ids: BTreeMap<String, usize>,
     warehouse_ids: BTreeMap<String, usize>,
@@ -248,6 +273,7 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Default)]
 struct Validator {
     problems: Vec<Problem>,
+    season_ids: BTreeMap<String, usize>,
 }
 
 impl Validator {
@@ -318,8 +344,8 @@ impl Validator {
         }
     }
 
-    fn dist(&mut self, path: String, d: &DayDist) -> Dist {
-        let weights: Vec<u64> = d.weights.iter().map(|w| u64::from(*w)).collect();
+    fn weights(&mut self, path: String, from_days: u32, weights: &[u32]) -> Dist {
+        let weights: Vec<u64> = weights.iter().map(|w| u64::from(*w)).collect();
         let total: u64 = weights.iter().sum();
         if weights.is_empty() {
             self.problem(path, "weights must not be empty");
@@ -332,14 +358,34 @@ impl Validator {
                 path,
                 format!("weights sum to {total}; keep the total at most {MAX_DIST_TOTAL}"),
             );
-        } else if d.from_days > 365 {
+        } else if from_days > 365 {
             self.problem(path, "from_days above 365");
         }
         Dist {
-            from_days: d.from_days,
+            from_days,
             weights,
             total: total.max(1),
         }
+    }
+
+    fn dist(&mut self, path: String, d: &DayDist) -> LegDist {
+        let base = self.weights(path.clone(), d.from_days, &d.weights);
+        let mut seasonal = Vec::new();
+        for (i, sd) in d.seasonal.iter().enumerate() {
+            let p = format!("{path}.seasonal[{i}]");
+            let season = match self.season_ids.get(&sd.season) {
+                Some(k) => *k,
+                None => {
+                    self.problem(
+                        format!("{p}.season"),
+                        format!("unknown season \"{}\"", sd.season),
+                    );
+                    continue;
+                }
+            };
+            seasonal.push((season, self.weights(p, sd.from_days, &sd.weights)));
+        }
+        LegDist { base, seasonal }
     }
 
     fn run(mut self, file: NetworkFile, hash: String) -> Result<Network, NetworkError> {
@@ -491,6 +537,23 @@ impl Validator {
         }
 
         let category_ids = self.ids("categories", file.categories.iter().map(|c| c.id.as_str()));
+
+        // Seasons.
+        self.season_ids = self.ids("seasons", file.seasons.iter().map(|s| s.id.as_str()));
+        let mut seasons = Vec::new();
+        for (i, season) in file.seasons.iter().enumerate() {
+            let mut periods = Vec::new();
+            for (j, p) in season.periods.iter().enumerate() {
+                if p.from > p.to {
+                    self.problem(
+                        format!("seasons[{i}].periods[{j}]"),
+                        format!("from {} is after to {}", p.from, p.to),
+                    );
+                }
+                periods.push((p.from.days(), p.to.days()));
+            }
+            seasons.push(periods);
+        }
 
         // Markets and zones.
         let market_ids = self.ids("markets", file.markets.iter().map(|m| m.id.as_str()));
@@ -921,6 +984,7 @@ impl Validator {
             sea_lanes,
             customs,
             last_mile,
+            seasons,
             market_ids,
             zone_ids,
             warehouse_ids,

@@ -29,6 +29,19 @@ pub struct NetworkFile {
     pub sea_lanes: Vec<SeaLaneDef>,
     pub customs: Vec<CustomsDef>,
     pub last_mile: Vec<LastMileDef>,
+    /// Periods when legs behave differently (peak weeks, Spring Festival); a leg's
+    /// duration may carry a distribution per season.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seasons: Vec<SeasonDef>,
+}
+
+/// A named season: the date ranges it covers, inclusive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeasonDef {
+    pub id: String,
+    pub name: String,
+    pub periods: Vec<Closure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -275,6 +288,19 @@ pub struct WarehouseFees {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DayDist {
+    pub from_days: u32,
+    pub weights: Vec<u32>,
+    /// Distributions that replace this one when the leg starts within a season (the
+    /// first listed season that covers the start date wins).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seasonal: Vec<SeasonalDays>,
+}
+
+/// A leg's duration within one season.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeasonalDays {
+    pub season: String,
     pub from_days: u32,
     pub weights: Vec<u32>,
 }
