@@ -1,0 +1,58 @@
+# Crossdock: the two commands.
+#   make run    install what is missing, build the app and the server, serve on PORT (8080)
+#   make test   every check: fmt, clippy (native + wasm32), docs, native and wasm tests,
+#               release build, browser end-to-end tests, benchmarks, size budget
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# One target dir outside the clone: CI's fresh clone on this machine reuses earlier builds;
+# a new machine simply starts it empty.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/crossdock/target
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+PORT ?= 8080
+ADDR ?= 127.0.0.1
+SERVER := $(CARGO_TARGET_DIR)/release/crossdock-server
+
+.PHONY: help run test tools app server serve e2e bench budgets clean
+
+help:
+	@echo "make run     build and serve Crossdock on http://$(ADDR):$(PORT) (make run PORT=8081 for another port)"
+	@echo "make test    every check; logs in .test-output/"
+	@echo "make e2e     browser tests against a fresh server (after make app server)"
+	@echo "make bench   native and in-browser benchmarks"
+	@echo "make budgets app sizes against the first-load budget"
+
+## run: installs (skipped when present), builds (incremental), serves.
+run: tools app server
+	@$(SERVER) --addr $(ADDR) --port $(PORT)
+
+test:
+	@scripts/test.sh
+
+tools:
+	@scripts/install-tools.sh
+
+app:
+	@scripts/build-app.sh
+
+server:
+	@scripts/build-server.sh
+
+## serve: the server only (for `trunk serve`, which proxies /api to it).
+serve: server
+	@$(SERVER) --addr $(ADDR) --port $(PORT)
+
+e2e:
+	@scripts/with-server.sh bash -c 'node --test --test-reporter=spec tests/e2e/*.test.mjs'
+
+bench:
+	@scripts/bench.sh
+	@scripts/with-server.sh node scripts/browser-bench.mjs
+
+budgets:
+	@scripts/budgets.sh
+
+clean:
+	rm -rf dist .test-output

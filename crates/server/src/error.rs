@@ -1,0 +1,78 @@
+//! The API's one error type: a single status mapping and a single JSON shape.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Every way an API request can fail. Internal details are logged, never sent.
+#[derive(Debug)]
+pub enum ApiError {
+    /// No such resource (`/api/nope`).
+    NotFound(String),
+    /// The path exists but not for this method.
+    MethodNotAllowed,
+    /// The request is malformed; `field` names the offending input when there is one.
+    BadRequest {
+        message: String,
+        field: Option<String>,
+    },
+    /// A dependency (the database) is not answering.
+    Unavailable(String),
+    /// A bug or an unexpected failure; the text goes to the log only.
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let (message, field) = match &self {
+            ApiError::NotFound(m) => (m.as_str(), None),
+            ApiError::MethodNotAllowed => ("this method is not allowed here", None),
+            ApiError::BadRequest { message, field } => (message.as_str(), field.as_deref()),
+            ApiError::Unavailable(detail) => {
+                eprintln!("crossdock-server: unavailable: {detail}");
+                (
+                    "a service the server depends on is not answering; try again",
+                    None,
+                )
+            }
+            ApiError::Internal(detail) => {
+                eprintln!("crossdock-server: internal error: {detail}");
+                ("something went wrong on the server", None)
+            }
+        };
+        let body = Body {
+            error: Inner {
+                code,
+                message,
+                field,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,146 @@
+//! Crossdock's server: it publishes the network file at `GET /api/network`, answers the
+//! API, and hosts the built app (`dist/`, Trunk's output) with the headers a single-page
+//! WebAssembly app needs.
+//!
+//! Design:
+//! - [`app`] builds the whole [`Router`] from an [`AppState`], so tests drive it in-process
+//!   with `tower::ServiceExt::oneshot` and `main.rs` only parses arguments, loads, binds and
+//!   serves.
+//! - Every API failure is an [`ApiError`], one enum with one status mapping and one JSON
+//!   shape: `{"error":{"code":"not_found","message":"…","field":null}}`.
+//! - Static files: names carrying Trunk's content hash (`crossdock-1a2b…_bg.wasm`) are
+//!   cached for a year as immutable; `index.html` is revalidated on every load (`no-cache`
+//!   with a strong ETag); any other GET path outside `/api` answers `index.html`, so the
+//!   app's own router handles `/explore` on a reload.
+//! - The CSP allows scripts only from this origin plus the exact SHA-256 of each inline
+//!   script in `index.html` (Trunk's loader), and `'wasm-unsafe-eval'` to compile the wasm.
+//! - Startup failures are a [`StartError`] whose `Display` is the message a person reads:
+//!   which file or port, each problem, and what to do next.
+
+mod api;
+mod config;
+mod db;
+mod error;
+mod network;
+mod web;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::{Config, ConfigError, USAGE};
+pub use db::{open_db, record_network_load};
+pub use error::ApiError;
+pub use network::{LoadedNetwork, load_network};
+pub use web::{BASE_CSP, is_hashed_asset, page_csp};
+
+/// Everything a request handler may read. Cheap to clone (shared pointers and a pool).
+#[derive(Clone)]
+pub struct AppState {
+    /// The network file as loaded at start: exact bytes, parsed network, version, hash.
+    pub network: Arc<LoadedNetwork>,
+    /// Trunk's output folder (`dist/`): `index.html` and the hashed assets.
+    pub dist: Arc<PathBuf>,
+    /// The embedded database (SQLite now; the SQL is kept portable to PostgreSQL).
+    pub db: sqlx::SqlitePool,
+}
+
+/// The whole HTTP application: API routes, static files with SPA fallback, cache and
+/// security headers, gzip/brotli compression.
+pub fn app(state: AppState) -> Router {
+    let static_files = web::static_service(&state);
+    Router::new()
+        .merge(api::router())
+        .merge(web::page_router())
+        .fallback_service(static_files)
+        .layer(axum::middleware::from_fn(web::cache_headers))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(BASE_CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .with_state(state)
+}
+
+/// Why the server could not start. `Display` is the whole message shown to a person.
+#[derive(Debug)]
+pub enum StartError {
+    /// Bad command line or environment.
+    Config(ConfigError),
+    /// The network file could not be read at all.
+    NetworkUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The network file was read but refused: each problem, by place in the file.
+    NetworkInvalid {
+        path: PathBuf,
+        error: crossdock_core::network::NetworkError,
+    },
+    /// The address and port are taken by another process.
+    PortInUse { addr: std::net::IpAddr, port: u16 },
+    /// Any other failure to listen.
+    Listen {
+        addr: std::net::IpAddr,
+        port: u16,
+        source: std::io::Error,
+    },
+    /// The database could not be opened, migrated or written.
+    Database { path: PathBuf, message: String },
+    /// The server stopped with an I/O error.
+    Serve(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Config(e) => write!(f, "{e}\n\n{USAGE}"),
+            StartError::NetworkUnreadable { path, source } => write!(
+                f,
+                "cannot read the network file {}: {source}\n\
+                 Point the server at a network file with --network PATH (or CROSSDOCK_NETWORK=PATH).",
+                path.display()
+            ),
+            StartError::NetworkInvalid { path, error } => {
+                writeln!(f, "the network file {} cannot be used:", path.display())?;
+                for line in error.to_string().lines() {
+                    writeln!(f, "  {line}")?;
+                }
+                write!(
+                    f,
+                    "Fix the file and start again (or use another file: --network PATH)."
+                )
+            }
+            StartError::PortInUse { addr, port } => write!(
+                f,
+                "port {port} on {addr} is already in use — stop the other process or choose another: make run PORT={}",
+                port.checked_add(1).unwrap_or(8081)
+            ),
+            StartError::Listen { addr, port, source } => {
+                write!(f, "cannot listen on {addr} port {port}: {source}")
+            }
+            StartError::Database { path, message } => {
+                write!(f, "cannot use the database {}: {message}", path.display())
+            }
+            StartError::Serve(e) => write!(f, "the server stopped: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}

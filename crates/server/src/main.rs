@@ -1,0 +1,117 @@
+//! `crossdock-server`: loads the network, opens the database, serves the API and the app.
+//! Every startup failure is one clear message and exit status 1 (2 for a bad command line).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crossdock_server::{
+    AppState, Config, ConfigError, StartError, USAGE, app, load_network, open_db,
+    record_network_load,
+};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(StartError::Config(ConfigError::Help)) => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(e @ StartError::Config(_)) => {
+            eprintln!("crossdock-server: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("crossdock-server: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run() -> Result<(), StartError> {
+    let config = Config::parse(std::env::args().skip(1), |key| std::env::var(key).ok())
+        .map_err(StartError::Config)?;
+
+    let network = load_network(&config.network)?;
+
+    let listener = tokio::net::TcpListener::bind((config.addr, config.port))
+        .await
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AddrInUse => StartError::PortInUse {
+                addr: config.addr,
+                port: config.port,
+            },
+            _ => StartError::Listen {
+                addr: config.addr,
+                port: config.port,
+                source,
+            },
+        })?;
+    let local = listener.local_addr().map_err(StartError::Serve)?;
+
+    let db = open_db(&config.db).await?;
+    record_network_load(&db, &network)
+        .await
+        .map_err(|e| StartError::Database {
+            path: config.db.clone(),
+            message: e.to_string(),
+        })?;
+
+    if !config.dist.join("index.html").is_file() {
+        eprintln!(
+            "crossdock-server: note: {} not found — the app is not built (run make run); the API still works",
+            config.dist.join("index.html").display()
+        );
+    }
+    let hash_prefix = network.content_hash().get(..12).unwrap_or_default();
+    println!(
+        "Crossdock is running at http://{local}/  (network {} {hash_prefix}, database {}) — Ctrl-C to stop",
+        network.version(),
+        config.db.display()
+    );
+
+    let state = AppState {
+        network: Arc::new(network),
+        dist: Arc::new(config.dist),
+        db: db.clone(),
+    };
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    db.close().await;
+    println!("Crossdock stopped.");
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (what `kill` and the test scripts send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    println!("Crossdock is stopping (Ctrl-C again to force)…");
+    // Open requests get a few seconds to finish; a second Ctrl-C or the deadline ends it.
+    tokio::spawn(async {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {},
+        }
+        eprintln!("crossdock-server: stopped without waiting for open requests");
+        std::process::exit(1);
+    });
+}

@@ -1,0 +1,289 @@
+//! The built app: `index.html` with its CSP, hashed assets, SPA fallback, cache headers.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use tower_http::services::ServeDir;
+
+use crate::{ApiError, AppState};
+
+macro_rules! csp_script_src {
+    () => {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+    };
+}
+macro_rules! csp_rest {
+    () => {
+        "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    };
+}
+
+/// The Content-Security-Policy of every response that is not the app's page: scripts and
+/// everything else from this origin only, wasm compilation allowed, inline styles allowed
+/// (Leptos sets `style` attributes), no framing.
+pub const BASE_CSP: &str = concat!(csp_script_src!(), csp_rest!());
+
+/// `Cache-Control` of files whose name carries a content hash.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The CSP for an HTML page: [`BASE_CSP`] plus the SHA-256 of each inline `<script>` in
+/// `html` (Trunk's loader is one), so exactly those inline scripts may run.
+pub fn page_csp(html: &str) -> String {
+    let mut csp = String::from(csp_script_src!());
+    for hash in inline_script_hashes(html) {
+        csp.push_str(" 'sha256-");
+        csp.push_str(&hash);
+        csp.push('\'');
+    }
+    csp.push_str(csp_rest!());
+    csp
+}
+
+/// Base64 SHA-256 of the text of each `<script>` element that has no `src`.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    // ASCII lower-casing keeps every byte offset, so offsets found in `lower` cut `html`
+    // on the same (ASCII, hence char-boundary) positions.
+    let lower = html.to_ascii_lowercase();
+    let mut hashes = Vec::new();
+    let mut pos = 0;
+    while let Some(start) = lower
+        .get(pos..)
+        .and_then(|s| s.find("<script"))
+        .map(|i| i + pos)
+    {
+        let Some(tag_end) = lower
+            .get(start..)
+            .and_then(|s| s.find('>'))
+            .map(|i| i + start)
+        else {
+            break;
+        };
+        let body_start = tag_end + 1;
+        let Some(body_end) = lower
+            .get(body_start..)
+            .and_then(|s| s.find("</script"))
+            .map(|i| i + body_start)
+        else {
+            break;
+        };
+        let tag = lower.get(start..tag_end).unwrap_or_default();
+        let has_src = tag
+            .split(|c: char| c.is_ascii_whitespace())
+            .any(|attr| attr == "src" || attr.starts_with("src="));
+        if !has_src && let Some(body) = html.get(body_start..body_end) {
+            // Browsers hash the text after the HTML parser turned CR LF into LF.
+            let text = body.replace("\r\n", "\n");
+            let digest = Sha256::digest(text.as_bytes());
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
+        }
+        pos = body_end;
+    }
+    hashes
+}
+
+/// Whether `file_name` carries a content hash the way Trunk writes one:
+/// `crossdock-3f9a1c0e5b7d2a64_bg.wasm`, `crossdock-3f9a1c0e5b7d2a64.js`,
+/// `main-9c1e2f3a4b5d6e7f.css` (a `-`-separated part of 10–16 lower-case hex digits).
+pub fn is_hashed_asset(file_name: &str) -> bool {
+    let Some((stem, ext)) = file_name.rsplit_once('.') else {
+        return false;
+    };
+    if ext.is_empty() || !stem.contains('-') {
+        return false;
+    }
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.split('-').any(|part| {
+        (10..=16).contains(&part.len())
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// `"<hex>"`: a strong entity tag.
+pub(crate) fn strong_etag(hex: &str) -> String {
+    format!("\"{hex}\"")
+}
+
+/// Whether any `If-None-Match` header matches `etag` (`*`, or a list of tags compared
+/// weakly, as RFC 9110 asks for `If-None-Match`).
+pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// `/` and `/index.html`: the app's page (also the SPA fallback).
+pub(crate) fn page_router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index_page))
+        .route("/index.html", get(index_page))
+}
+
+/// Files in `dist/`; any GET path that is not a file answers the app's page.
+pub(crate) fn static_service(state: &AppState) -> ServeDir<MethodRouter> {
+    let page: MethodRouter = get(index_page).with_state(state.clone());
+    ServeDir::new(state.dist.as_path())
+        .append_index_html_on_directories(false)
+        .fallback(page)
+}
+
+/// `index.html`, read on each request (it is small and changes with every build), with a
+/// CSP naming its inline scripts and a strong ETag. A plain text page when there is no
+/// build yet.
+async fn index_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let path = state.dist.join("index.html");
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return not_built(&state).into_response();
+        }
+        Err(e) => {
+            return ApiError::Internal(format!("reading {}: {e}", path.display())).into_response();
+        }
+    };
+    let etag = strong_etag(&hex(&Sha256::digest(&bytes)));
+    let html = String::from_utf8_lossy(&bytes);
+    let parts = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
+        (header::CONTENT_SECURITY_POLICY, page_csp(&html)),
+    ];
+    if etag_matches(&headers, &etag) {
+        return (StatusCode::NOT_MODIFIED, parts).into_response();
+    }
+    (
+        StatusCode::OK,
+        parts,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        bytes,
+    )
+        .into_response()
+}
+
+fn not_built(state: &AppState) -> impl IntoResponse {
+    let text = format!(
+        "Crossdock: the app is not built: run make run\n\n\
+         The server found no {}. The API is up: /api/health, /api/network.\n",
+        state.dist.join("index.html").display()
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text,
+    )
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Sets `Cache-Control` on static responses that have none: a year, immutable, for a
+/// hashed file found on disk; `no-cache` (revalidate) for everything else.
+pub(crate) async fn cache_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if path == "/api"
+        || path.starts_with("/api/")
+        || response.headers().contains_key(header::CACHE_CONTROL)
+    {
+        return response;
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let served_file = matches!(
+        response.status(),
+        StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT
+    );
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let value = if served_file && !is_html && is_hashed_asset(name) {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_asset_names() {
+        let cases = [
+            ("crossdock-3f9a1c0e5b7d2a64_bg.wasm", true),
+            ("crossdock-3f9a1c0e5b7d2a64.js", true),
+            ("main-9c1e2f3a4b5d6e7.css", true),
+            ("3f9a1c0e5b7d2a64-loader.js", true),
+            ("index.html", false),
+            ("favicon.svg", false),
+            ("crossdock.js", false),
+            ("logo-20261124.png", false),
+            ("crossdock-3F9A1C0E5B7D2A64.js", false),
+            ("crossdock-3f9a1c0e5b7d2a64", false),
+            ("crossdock-xyz1c0e5b7d2a64.js", false),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(is_hashed_asset(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn csp_hashes_inline_scripts_only() {
+        let html = "<html><head><script src=\"/a.js\"></script>\
+                    <SCRIPT type=\"module\">alert(1)</SCRIPT></head></html>";
+        let hashes = inline_script_hashes(html);
+        // echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64
+        assert_eq!(hashes, ["bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI="]);
+        let csp = page_csp(html);
+        assert!(csp.contains("'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn etag_lists_and_star() {
+        let tag = strong_etag("abc");
+        let check = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::IF_NONE_MATCH,
+                HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
+            );
+            etag_matches(&headers, &tag)
+        };
+        assert!(check("\"abc\""));
+        assert!(check("\"x\", \"abc\""));
+        assert!(check("W/\"abc\""));
+        assert!(check("*"));
+        assert!(!check("\"abcd\""));
+        assert!(!check("abc"));
+        assert!(!etag_matches(&HeaderMap::new(), &tag));
+    }
+}

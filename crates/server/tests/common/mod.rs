@@ -1,0 +1,94 @@
+//! Shared helpers: an `AppState` over the repository's network file, a temporary database
+//! and a small hand-made `dist/`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use crossdock_server::{AppState, app, load_network, open_db};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The repository's default network file.
+pub const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
+
+/// A hashed wasm file name, as Trunk writes them.
+pub const WASM: &str = "crossdock-3f9a1c0e5b7d2a64_bg.wasm";
+/// The inline loader Trunk appends to `index.html`.
+pub const LOADER: &str =
+    "\nimport init from '/crossdock-3f9a1c0e5b7d2a64.js';\nconst wasm = await init();\n";
+
+pub fn index_html() -> String {
+    format!(
+        "<!doctype html><html><head><title>Crossdock</title>\
+         <link rel=\"modulepreload\" href=\"/crossdock-3f9a1c0e5b7d2a64.js\"></head>\
+         <body><noscript>needs JavaScript</noscript><script type=\"module\">{LOADER}</script></body></html>"
+    )
+}
+
+/// Everything one test needs; the temporary folder lives as long as this value.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+}
+
+impl Fixture {
+    /// A state with a built `dist/` (index.html, a hashed wasm and js, a favicon).
+    pub async fn built() -> Fixture {
+        let fixture = Fixture::without_dist().await;
+        let dist = fixture.dist();
+        std::fs::create_dir_all(dist.join("public")).unwrap();
+        std::fs::write(dist.join("index.html"), index_html()).unwrap();
+        std::fs::write(dist.join(WASM), b"\0asm\x01\0\0\0".repeat(200)).unwrap();
+        std::fs::write(
+            dist.join("crossdock-3f9a1c0e5b7d2a64.js"),
+            "export default function init() { return 42; }\n".repeat(50),
+        )
+        .unwrap();
+        std::fs::write(dist.join("public/favicon.svg"), "<svg></svg>").unwrap();
+        fixture
+    }
+
+    /// A state whose `dist/` folder does not exist (the app is not built).
+    pub async fn without_dist() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let network = load_network(Path::new(NETWORK)).unwrap_or_else(|e| panic!("{e}"));
+        let db = open_db(&dir.path().join("var/test.sqlite"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let state = AppState {
+            network: Arc::new(network),
+            dist: Arc::new(dir.path().join("dist")),
+            db,
+        };
+        Fixture { dir, state }
+    }
+
+    pub fn dist(&self) -> PathBuf {
+        self.state.dist.as_ref().clone()
+    }
+
+    /// Sends one request through the whole app.
+    pub async fn send(&self, request: Request<Body>) -> (Response<Body>, Vec<u8>) {
+        let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+        (Response::from_parts(parts, Body::empty()), bytes)
+    }
+
+    pub async fn get(&self, uri: &str) -> (Response<Body>, Vec<u8>) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+}
+
+/// A response header as text ("" when absent).
+pub fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}

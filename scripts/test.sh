@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# `make test`: every check, in order, each step's output in .test-output/NN-step.log.
+# Stops at the first failing step (showing the end of its log), and always ends with a
+# summary: each step ✓/✗ with its time, test counts, benchmark figures and sizes.
+# KEEP_GOING=1 runs every step even after a failure (and still exits 1 at the end).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/crossdock/target}"
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+export CARGO_TERM_PROGRESS_WHEN=never
+
+out=.test-output
+rm -rf "$out"
+mkdir -p "$out"
+
+steps=()     # "✓ name  12 s" lines
+figures=()   # SUMMARY lines from the steps
+passed=0
+failed=0
+any_failed=false
+failed_steps=()
+n=0
+started_all=$SECONDS
+
+fmt_time() {
+  local s=$1
+  if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+
+# Test counts from cargo test / wasm-bindgen-test-runner ("test result: ok. 3 passed; 0 failed")
+# and node's test runner ("ℹ pass 3" / "# pass 3").
+count_tests() {
+  local log=$1 label=$2 p f
+  p=$(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  f=$(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  p=$((p + $(sed -n 's/^[ℹ#] pass \([0-9]*\)$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')))
+  f=$((f + $(sed -n 's/^[ℹ#] fail \([0-9]*\)$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')))
+  passed=$((passed + p))
+  failed=$((failed + f))
+  figures+=("tests ($label): $p passed, $f failed")
+}
+
+summary() {
+  echo
+  echo "── make test summary ($(fmt_time $((SECONDS - started_all))), logs in $out/) ──"
+  printf '%s\n' "${steps[@]}"
+  if [ ${#figures[@]} -gt 0 ]; then
+    printf '%s\n' "${figures[@]}"
+  fi
+  if $any_failed; then
+    echo "result: FAILED (${failed_steps[*]})"
+  else
+    echo "result: every step passed"
+  fi
+  echo "total: $passed passed, $failed failed"
+}
+
+# step NAME [--tests LABEL] COMMAND...
+step() {
+  local name=$1 label=
+  shift
+  if [ "${1:-}" = --tests ]; then
+    label=$2
+    shift 2
+  fi
+  n=$((n + 1))
+  local log
+  log="$out/$(printf '%02d' "$n")-$name.log"
+  printf '▶ %-16s … ' "$name"
+  local t0=$SECONDS status=0 failed_before=$failed
+  "$@" >"$log" 2>&1 </dev/null || status=$?
+  local took
+  took=$(fmt_time $((SECONDS - t0)))
+  [ -n "$label" ] && count_tests "$log" "$label"
+  while IFS= read -r line; do figures+=("${line#SUMMARY: }"); done < <(grep '^SUMMARY: ' "$log" || true)
+  if [ "$status" = 0 ]; then
+    echo "✓ $took"
+    steps+=("$(printf '✓ %-16s %s' "$name" "$took")")
+  else
+    echo "✗ $took (exit $status)"
+    steps+=("$(printf '✗ %-16s %s (exit %s, log %s)' "$name" "$took" "$status" "$log")")
+    echo "── last 80 lines of $log ──"
+    tail -n 80 "$log"
+    echo "── end of $log ──"
+    any_failed=true
+    failed_steps+=("$name")
+    # A step that failed without a failing test (a build, fmt, clippy) counts as one.
+    if [ "$failed" = "$failed_before" ]; then failed=$((failed + 1)); fi
+    if [ "${KEEP_GOING:-0}" != 1 ]; then
+      finish
+    fi
+  fi
+}
+
+finish() {
+  summary
+  if $any_failed; then exit 1; fi
+  exit 0
+}
+
+wasm_test_env=(
+  env CHROMEDRIVER=/usr/bin/chromedriver
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+)
+
+step tools scripts/install-tools.sh --browser
+step fmt cargo fmt --all --check -- --color=never
+step clippy-native cargo clippy --workspace --all-targets -- -D warnings
+step clippy-wasm cargo clippy --target wasm32-unknown-unknown -p crossdock -p crossdock-core -- -D warnings
+step docs env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+step test-native --tests native cargo test --workspace
+step test-wasm --tests "wasm, Chromium" "${wasm_test_env[@]}" cargo test -p crossdock-core --target wasm32-unknown-unknown
+vectors=crates/core/tests/vectors.json
+if [ -f "$vectors" ] && [[ " ${failed_steps[*]} " != *" test-native "* ]] \
+  && [[ " ${failed_steps[*]} " != *" test-wasm "* ]]; then
+  cases=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).cases.length)' "$vectors" 2>/dev/null || echo "?")
+  figures+=("vectors: $cases request → response pairs, byte-identical native and wasm in Chromium ($vectors)")
+fi
+step build-app scripts/build-app.sh
+step build-server scripts/build-server.sh
+step e2e --tests "e2e, Chromium" scripts/with-server.sh bash -c 'node --test --test-reporter=spec tests/e2e/*.test.mjs'
+step bench-native scripts/bench.sh
+step bench-browser scripts/with-server.sh node scripts/browser-bench.mjs
+step budgets scripts/budgets.sh
+finish

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs a command against a fresh release server:
+#   scripts/with-server.sh node --test tests/e2e/*.test.mjs
+# Starts crates/server (already built: scripts/build-server.sh) on a free loopback port
+# with a temporary database, the repository's network file and dist/, waits until it
+# answers, runs the command with E2E_BASE_URL=http://127.0.0.1:PORT, then stops the
+# server (also when the command fails or the script is interrupted) and returns the
+# command's exit status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${CARGO_TARGET_DIR:-$HOME/.cache/crossdock/target}"
+server="$target/release/crossdock-server"
+if [ ! -x "$server" ]; then
+  echo "error: $server is not built: run scripts/build-server.sh" >&2
+  exit 1
+fi
+if [ ! -f dist/index.html ]; then
+  echo "error: dist/index.html is missing: run scripts/build-app.sh" >&2
+  exit 1
+fi
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Port 0: the system picks a free port and the server prints it.
+"$server" --addr 127.0.0.1 --port 0 --db "$tmp/e2e.sqlite" --dist dist \
+  --network data/network.json >"$tmp/server.log" 2>&1 &
+pid=$!
+
+url=
+for _ in $(seq 1 150); do
+  url=$(sed -n 's|^Crossdock is running at \(http://[^/ ]*\)/.*|\1|p' "$tmp/server.log" | head -n 1)
+  [ -n "$url" ] && break
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "error: the server did not start:" >&2
+    cat "$tmp/server.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  echo "error: the server printed no address within 15 s:" >&2
+  cat "$tmp/server.log" >&2
+  exit 1
+fi
+curl -fsS --max-time 5 "$url/api/health" >/dev/null
+
+echo "server: $url (log: $tmp/server.log)"
+export E2E_BASE_URL="$url"
+status=0
+"$@" || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- server log ---"
+  cat "$tmp/server.log"
+fi
+exit "$status"
