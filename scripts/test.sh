@@ -110,7 +110,7 @@ step clippy-native cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm cargo clippy --target wasm32-unknown-unknown -p crossdock -p crossdock-core -- -D warnings
 step docs env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step test-native --tests native cargo test --workspace
-step test-wasm --tests "wasm, Chromium" "${wasm_test_env[@]}" cargo test -p crossdock-core --target wasm32-unknown-unknown
+step test-wasm --tests "wasm, Chromium" "${wasm_test_env[@]}" cargo test --release -p crossdock-core --target wasm32-unknown-unknown -- --nocapture
 vectors=crates/core/tests/vectors.json
 if [ -f "$vectors" ] && [[ " ${failed_steps[*]} " != *" test-native "* ]] \
   && [[ " ${failed_steps[*]} " != *" test-wasm "* ]]; then

@@ -33,7 +33,7 @@ fn vectors_match_the_native_bytes_in_the_browser() {
     );
     assert_eq!(report.digest, report.expected_digest);
     console_log!(
-        "VECTORS wasm: {} cases agree with native, digest {}",
+        "SUMMARY: vectors (wasm in Chromium): {} cases byte-identical to native, digest {}",
         report.cases,
         report.digest
     );
@@ -72,7 +72,7 @@ fn estimating_three_thousand_listings_in_the_browser() {
     }
     let mean = (js_sys::Date::now() - t0) / 30.0;
     console_log!(
-        "BENCH wasm: 3000 listings: median {} ms, mean {:.2} ms (goal < 16 ms)",
+        "SUMMARY: bench (wasm in Chromium, core test build): 3000 listings median {} ms, mean {:.2} ms (goal < 16 ms)",
         times[15],
         mean
     );
