@@ -316,6 +316,33 @@ impl Validator {
         }
     }
 
+    /// Resolves a lane's `origins`, each of which must be a consolidation warehouse in China.
+    fn cn_origins(
+        &mut self,
+        warehouse_ids: &BTreeMap<String, usize>,
+        path: &str,
+        origins: &[String],
+        is_cn: &dyn Fn(usize) -> bool,
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (j, o) in origins.iter().enumerate() {
+            let w = self.lookup(
+                warehouse_ids,
+                format!("{path}.origins[{j}]"),
+                "warehouse",
+                o,
+            );
+            if w != usize::MAX && !is_cn(w) {
+                self.problem(
+                    format!("{path}.origins[{j}]"),
+                    format!("\"{o}\" is not a consolidation warehouse in China"),
+                );
+            }
+            out.push(w);
+        }
+        out
+    }
+
     fn currency(
         &mut self,
         currencies: &BTreeMap<CurrencyCode, Currency>,
@@ -709,27 +736,11 @@ impl Validator {
         };
 
         // Air lanes.
-        let air_ids = self.ids("air_lanes", file.air_lanes.iter().map(|l| l.id.as_str()));
-        drop(air_ids);
+        self.ids("air_lanes", file.air_lanes.iter().map(|l| l.id.as_str()));
         let mut air_lanes = Vec::new();
         for (i, l) in file.air_lanes.iter().enumerate() {
             let path = format!("air_lanes[{i}]");
-            let mut origins = Vec::new();
-            for (j, o) in l.origins.iter().enumerate() {
-                let w = self.lookup(
-                    &warehouse_ids,
-                    format!("{path}.origins[{j}]"),
-                    "warehouse",
-                    o,
-                );
-                if w != usize::MAX && !is_cn(w) {
-                    self.problem(
-                        format!("{path}.origins[{j}]"),
-                        format!("\"{o}\" is not a consolidation warehouse in China"),
-                    );
-                }
-                origins.push(w);
-            }
+            let origins = self.cn_origins(&warehouse_ids, &path, &l.origins, &is_cn);
             let market = self.lookup(&market_ids, format!("{path}.market"), "market", &l.market);
             let gateway_zone = self.lookup(
                 &zone_ids,
@@ -815,22 +826,7 @@ impl Validator {
         let mut sea_lanes = Vec::new();
         for (i, l) in file.sea_lanes.iter().enumerate() {
             let path = format!("sea_lanes[{i}]");
-            let mut origins = Vec::new();
-            for (j, o) in l.origins.iter().enumerate() {
-                let w = self.lookup(
-                    &warehouse_ids,
-                    format!("{path}.origins[{j}]"),
-                    "warehouse",
-                    o,
-                );
-                if w != usize::MAX && !is_cn(w) {
-                    self.problem(
-                        format!("{path}.origins[{j}]"),
-                        format!("\"{o}\" is not a consolidation warehouse in China"),
-                    );
-                }
-                origins.push(w);
-            }
+            let origins = self.cn_origins(&warehouse_ids, &path, &l.origins, &is_cn);
             let mut destinations = Vec::new();
             for (j, o) in l.destinations.iter().enumerate() {
                 let w = self.lookup(
