@@ -12,11 +12,22 @@ pub enum ApiError {
     NotFound(String),
     /// The path exists but not for this method.
     MethodNotAllowed,
-    /// The request is malformed; `field` names the offending input when there is one.
+    /// The request is malformed (bad query parameter, malformed JSON); `field` names the
+    /// offending input when there is one.
     BadRequest {
         message: String,
         field: Option<String>,
     },
+    /// Well-formed, but the values cannot be used (unknown listing in a quote, zero
+    /// quantity); `field` is a JSON path such as `lines[2].quantity`.
+    Unprocessable {
+        message: String,
+        field: Option<String>,
+    },
+    /// The body is not in a format the endpoint reads (not `application/json`).
+    UnsupportedMediaType(String),
+    /// The body is larger than the endpoint accepts.
+    PayloadTooLarge(String),
     /// A dependency (the database) is not answering.
     Unavailable(String),
     /// A bug or an unexpected failure; the text goes to the log only.
@@ -36,11 +47,35 @@ struct Inner<'a> {
 }
 
 impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    /// A bad query parameter or path segment, named by `field`.
+    pub fn bad(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::BadRequest {
+            message: message.into(),
+            field: Some(field.to_string()),
+        }
+    }
+
+    /// A body value that cannot be used, at the JSON path `field`.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Unprocessable {
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// The HTTP status and the stable `code` of this error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unprocessable { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity")
+            }
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -53,7 +88,9 @@ impl IntoResponse for ApiError {
         let (message, field) = match &self {
             ApiError::NotFound(m) => (m.as_str(), None),
             ApiError::MethodNotAllowed => ("this method is not allowed here", None),
-            ApiError::BadRequest { message, field } => (message.as_str(), field.as_deref()),
+            ApiError::BadRequest { message, field }
+            | ApiError::Unprocessable { message, field } => (message.as_str(), field.as_deref()),
+            ApiError::UnsupportedMediaType(m) | ApiError::PayloadTooLarge(m) => (m.as_str(), None),
             ApiError::Unavailable(detail) => {
                 eprintln!("crossdock-server: unavailable: {detail}");
                 (

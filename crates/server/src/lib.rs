@@ -2,6 +2,20 @@
 //! API, and hosts the built app (`dist/`, Trunk's output) with the headers a single-page
 //! WebAssembly app needs.
 //!
+//! The API (described by the OpenAPI 3.1 document at `GET /api/openapi.json`, browsable at
+//! `/api/docs`):
+//! - `GET /api/listings` search and browse a market's listings, each with what the
+//!   browser's engine needs to estimate delivery; `zone` + `arrives_by`/`sort=fastest`
+//!   run the same engine here;
+//! - `GET /api/listings/{id}`, `GET /api/listings/{id}/images/{n}.svg`,
+//!   `GET /api/sellers/{id}`;
+//! - `POST /api/quote` the cart, re-priced and routed by the same engine on the same
+//!   (public, capped) data as the browser, so both agree exactly.
+//!
+//! The demo catalog (3,000 listings, 12 sellers) is written to the database at first
+//! start from a fixed seed ([`catalog::generate`]); requests read an in-memory snapshot
+//! of it that holds no seller-private data ([`catalog`]).
+//!
 //! Design:
 //! - [`app`] builds the whole [`Router`] from an [`AppState`], so tests drive it in-process
 //!   with `tower::ServiceExt::oneshot` and `main.rs` only parses arguments, loads, binds and
@@ -18,10 +32,17 @@
 //!   which file or port, each problem, and what to do next.
 
 mod api;
+pub mod catalog;
 mod config;
 mod db;
+mod dto;
 mod error;
+mod extract;
+mod listings;
 mod network;
+mod openapi;
+mod quote;
+mod sellers;
 mod web;
 
 use std::path::PathBuf;
@@ -32,6 +53,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use catalog::{Catalog, CatalogStore, seed_demo_catalog};
 pub use config::{Config, ConfigError, USAGE};
 pub use db::{open_db, record_network_load};
 pub use error::ApiError;
@@ -47,6 +69,36 @@ pub struct AppState {
     pub dist: Arc<PathBuf>,
     /// The embedded database (SQLite now; the SQL is kept portable to PostgreSQL).
     pub db: sqlx::SqlitePool,
+    /// The storefront's read model of the catalog (see [`catalog`]).
+    pub catalog: Arc<CatalogStore>,
+}
+
+impl AppState {
+    /// The state for `network`, `dist` and an opened database: writes the demo catalog on
+    /// first start and loads the catalog's read model.
+    pub async fn new(
+        network: LoadedNetwork,
+        dist: PathBuf,
+        db: sqlx::SqlitePool,
+        db_path: &std::path::Path,
+    ) -> Result<AppState, StartError> {
+        let fail = |what: &str, e: sqlx::Error| StartError::Database {
+            path: db_path.to_path_buf(),
+            message: format!("{what}: {e}"),
+        };
+        seed_demo_catalog(&db, network.network())
+            .await
+            .map_err(|e| fail("writing the demo catalog", e))?;
+        let catalog = Catalog::load(&db, network.network())
+            .await
+            .map_err(|e| fail("loading the catalog", e))?;
+        Ok(AppState {
+            network: Arc::new(network),
+            dist: Arc::new(dist),
+            db,
+            catalog: Arc::new(CatalogStore::new(catalog)),
+        })
+    }
 }
 
 /// The whole HTTP application: API routes, static files with SPA fallback, cache and

@@ -2,7 +2,6 @@
 //! Every startup failure is one clear message and exit status 1 (2 for a bad command line).
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use crossdock_server::{
     AppState, Config, ConfigError, StartError, USAGE, app, load_network, open_db,
@@ -63,18 +62,19 @@ async fn run() -> Result<(), StartError> {
             config.dist.join("index.html").display()
         );
     }
-    let hash_prefix = network.content_hash().get(..12).unwrap_or_default();
+    let hash_prefix = network
+        .content_hash()
+        .get(..12)
+        .unwrap_or_default()
+        .to_owned();
+    let version = network.version().to_owned();
+    let state = AppState::new(network, config.dist, db.clone(), &config.db).await?;
     println!(
-        "Crossdock is running at http://{local}/  (network {} {hash_prefix}, database {}) — Ctrl-C to stop",
-        network.version(),
-        config.db.display()
+        "Crossdock is running at http://{local}/  (network {version} {hash_prefix}, database {}, {} listings) — Ctrl-C to stop",
+        config.db.display(),
+        state.catalog.snapshot().listings.len()
     );
 
-    let state = AppState {
-        network: Arc::new(network),
-        dist: Arc::new(config.dist),
-        db: db.clone(),
-    };
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -3,11 +3,11 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Request, Response};
-use crossdock_server::{AppState, app, load_network, open_db};
+use crossdock_server::{AppState, Catalog, CatalogStore, app, load_network, open_db};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -55,15 +55,56 @@ impl Fixture {
     pub async fn without_dist() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let network = load_network(Path::new(NETWORK)).unwrap_or_else(|e| panic!("{e}"));
-        let db = open_db(&dir.path().join("var/test.sqlite"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        // A copy of a database that already holds the demo catalog: seeding it once per
+        // test binary keeps every fixture fast.
+        let path = dir.path().join("var/test.sqlite");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let (template, catalog) = template_db();
+        std::fs::copy(template, &path).unwrap();
+        let db = open_db(&path).await.unwrap_or_else(|e| panic!("{e}"));
+        // The catalog as `AppState::new` loads it, loaded once for all fixtures.
         let state = AppState {
             network: Arc::new(network),
             dist: Arc::new(dir.path().join("dist")),
             db,
+            catalog: Arc::new(CatalogStore::shared(catalog.clone())),
         };
         Fixture { dir, state }
+    }
+
+    /// GET `uri` and parse the JSON body, asserting the status.
+    pub async fn json(&self, uri: &str, status: u16) -> serde_json::Value {
+        let (response, body) = self.get(uri).await;
+        assert_eq!(
+            response.status().as_u16(),
+            status,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{uri}: {e}"))
+    }
+
+    /// POST `body` as JSON to `uri`; the status and the parsed answer.
+    pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.post_raw(uri, "application/json", body.to_string().into_bytes())
+            .await
+    }
+
+    /// POST raw bytes with a content type; the status and the parsed answer.
+    pub async fn post_raw(
+        &self,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = Request::post(uri);
+        if !content_type.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        let (response, bytes) = self.send(request.body(Body::from(body)).unwrap()).await;
+        let json = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&bytes)));
+        (response.status().as_u16(), json)
     }
 
     pub fn dist(&self) -> PathBuf {
@@ -82,6 +123,39 @@ impl Fixture {
         self.send(Request::get(uri).body(Body::empty()).unwrap())
             .await
     }
+}
+
+/// A database file holding the demo catalog, and the catalog loaded from it, made once per
+/// test binary.
+pub fn template_db() -> (&'static Path, &'static Arc<Catalog>) {
+    type Template = (tempfile::TempDir, PathBuf, Arc<Catalog>);
+    static TEMPLATE: OnceLock<Template> = OnceLock::new();
+    let (_, path, catalog) = TEMPLATE.get_or_init(|| {
+        // Its own thread and runtime: the pool must be closed (and the WAL checkpointed)
+        // before the file is copied, whatever runtime the calling test runs on.
+        std::thread::spawn(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("template.sqlite");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let catalog = runtime.block_on(async {
+                let network = load_network(Path::new(NETWORK)).unwrap_or_else(|e| panic!("{e}"));
+                let db = open_db(&path).await.unwrap_or_else(|e| panic!("{e}"));
+                crossdock_server::seed_demo_catalog(&db, network.network())
+                    .await
+                    .unwrap();
+                let catalog = Catalog::load(&db, network.network()).await.unwrap();
+                db.close().await;
+                catalog
+            });
+            (dir, path, Arc::new(catalog))
+        })
+        .join()
+        .unwrap()
+    });
+    (path, catalog)
 }
 
 /// A response header as text ("" when absent).

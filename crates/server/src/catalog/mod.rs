@@ -1,0 +1,664 @@
+//! The catalog: sellers, listings, prices per market, stock per warehouse, promotions.
+//!
+//! # Where it lives
+//! The database is the record ([`seed_demo_catalog`] writes the demo catalog there at
+//! first start). The storefront reads a [`Catalog`]: an in-memory read model loaded from
+//! the database by [`Catalog::load`], the way a marketplace serves search from an index
+//! rather than from its order database. Every request reads one consistent snapshot, so
+//! a listing page, a listing's detail and a quote can never disagree about a price or a
+//! stock figure. Whatever changes the catalog in the database (the seller panel, later)
+//! calls [`CatalogStore::reload`] afterwards.
+//!
+//! # Privacy by construction
+//! The read model never loads seller-private columns: cost of goods, supply price,
+//! margin, funding of promotions, the seller's e-mail. Exact stock is not loaded either:
+//! the load query caps every warehouse's figure at [`STOCK_CAP`].
+//!
+//! # Why stock is capped at 10, and why that loses nothing
+//! The browser estimates delivery with the same engine as the server, and the engine needs
+//! stock per warehouse to decide whether one warehouse can ship an order or it must be
+//! split. A cart line is limited to [`MAX_LINE_QUANTITY`] (= [`STOCK_CAP`]) units. For
+//! any quantity `q ≤ 10`, `min(stock, 10) ≥ q` exactly when `stock ≥ q`, and a split is
+//! only considered when every warehouse holds fewer than `q` (so fewer than 10, shown
+//! exactly), taking `min(left, stock)` from each with `left ≤ q`. So the engine's answer
+//! from capped stock equals its answer from exact stock for every quantity a shopper can
+//! order, and `POST /api/quote` uses the capped figures the browser sees: its answer is
+//! identical to the browser's by construction (a test checks the equivalence on the whole
+//! demo catalog).
+
+pub mod generate;
+pub mod images;
+mod products;
+pub mod search;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use crossdock_core::engine::{Listing, Mode, StockLine};
+use crossdock_core::schema::WarehouseKind;
+use crossdock_core::time::{Date, Instant};
+use crossdock_core::{Money, Network};
+use sqlx::{Row, SqlitePool};
+
+use generate::{DEMO_SEED, DemoCatalog, GENERATOR, generate, parse_mode};
+use search::SearchDoc;
+
+/// Stock per warehouse is shown, and used by the engine, up to this many units.
+pub const STOCK_CAP: u32 = 10;
+
+/// Most units of one listing in one cart line (see the module docs: equals [`STOCK_CAP`]).
+pub const MAX_LINE_QUANTITY: u32 = STOCK_CAP;
+
+/// At or below this many units (capped) in the warehouses serving a market, a listing is
+/// "low_stock" there.
+pub const LOW_STOCK: u32 = 5;
+
+/// A seller's public profile.
+#[derive(Debug, Clone)]
+pub struct SellerRecord {
+    pub id: String,
+    pub name: String,
+    pub legal_name: String,
+    pub kind: String,
+    pub city: String,
+    pub province: String,
+    pub country: String,
+    pub founded_year: i64,
+    pub joined_on: Date,
+    pub about: String,
+    pub rating_tenths: u32,
+    pub review_count: u64,
+    /// Overseas warehouses (network ids), sorted.
+    pub warehouses: Vec<String>,
+}
+
+/// A promotion of one listing in one market.
+#[derive(Debug, Clone)]
+pub struct PromotionRecord {
+    pub kind: String,
+    pub label: String,
+    pub price: Money,
+    pub starts_at: Instant,
+    pub ends_at: Instant,
+}
+
+impl PromotionRecord {
+    /// Whether it runs at `now` (from its start, inclusive, to its end, exclusive).
+    pub fn runs_at(&self, now: Instant) -> bool {
+        self.starts_at <= now && now < self.ends_at
+    }
+}
+
+/// A listing's offer in one market.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// Network market id.
+    pub market: String,
+    /// The regular price of one unit.
+    pub price: Money,
+    /// Units (capped per warehouse) in the warehouses that can ship to this market.
+    pub units: u32,
+    /// Promotions in this market, by start.
+    pub promotions: Vec<PromotionRecord>,
+}
+
+impl Offer {
+    /// The promotion running at `now`, if any (the cheapest, when several overlap).
+    pub fn running(&self, now: Instant) -> Option<&PromotionRecord> {
+        self.promotions
+            .iter()
+            .filter(|p| p.runs_at(now) && p.price.minor() < self.price.minor())
+            .min_by_key(|p| (p.price.minor(), p.starts_at))
+    }
+
+    /// What one unit costs at `now`.
+    pub fn price_at(&self, now: Instant) -> Money {
+        self.running(now).map_or(self.price, |p| p.price)
+    }
+
+    /// "in_stock", "low_stock" or "sold_out".
+    pub fn availability(&self) -> &'static str {
+        match self.units {
+            0 => "sold_out",
+            n if n <= LOW_STOCK => "low_stock",
+            _ => "in_stock",
+        }
+    }
+}
+
+/// A listing as the storefront sees it.
+#[derive(Debug, Clone)]
+pub struct ListingRecord {
+    pub id: i64,
+    /// Index into [`Catalog::sellers`].
+    pub seller: usize,
+    pub sku: String,
+    pub brand: String,
+    pub title: String,
+    pub description: String,
+    /// What the routing engine reads: weight, size, category, mode and stock per
+    /// warehouse (each capped at [`STOCK_CAP`], by warehouse id); no unit price.
+    pub engine: Listing,
+    pub art: String,
+    pub rating_tenths: u32,
+    pub review_count: u64,
+    pub listed_at: Instant,
+    pub attributes: Vec<(String, String)>,
+    /// Offers by market id (network order).
+    pub offers: Vec<Offer>,
+    pub search: SearchDoc,
+}
+
+impl ListingRecord {
+    pub fn offer(&self, market: &str) -> Option<&Offer> {
+        self.offers.iter().find(|o| o.market == market)
+    }
+
+    /// What the routing engine needs, with the price of one unit at `now` in the market:
+    /// exactly what the browser builds from the public listing.
+    pub fn engine_listing(&self, unit_price: Option<Money>) -> Listing {
+        Listing {
+            unit_price,
+            ..self.engine.clone()
+        }
+    }
+
+    /// The stable part of its picture URLs: a short hash of what the pictures show.
+    pub fn picture_version(&self, sellers: &[SellerRecord]) -> String {
+        use sha2::{Digest, Sha256};
+        let shop = sellers.get(self.seller).map_or("", |s| s.name.as_str());
+        let digest = Sha256::digest(format!(
+            "{}\n{}\n{}\n{}",
+            self.art, self.title, self.brand, shop
+        ));
+        digest
+            .iter()
+            .take(4)
+            .fold(String::new(), |s, b| s + &format!("{b:02x}"))
+    }
+}
+
+/// The storefront's snapshot of the catalog.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// By id.
+    pub listings: Vec<ListingRecord>,
+    /// By id.
+    pub sellers: Vec<SellerRecord>,
+}
+
+impl Catalog {
+    pub fn listing(&self, id: i64) -> Option<&ListingRecord> {
+        self.listings
+            .binary_search_by_key(&id, |l| l.id)
+            .ok()
+            .and_then(|i| self.listings.get(i))
+    }
+
+    pub fn seller(&self, id: &str) -> Option<&SellerRecord> {
+        self.sellers
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.sellers.get(i))
+    }
+
+    pub fn seller_of(&self, listing: &ListingRecord) -> Option<&SellerRecord> {
+        self.sellers.get(listing.seller)
+    }
+
+    /// Loads the public read model from the database (see the module docs).
+    pub async fn load(pool: &SqlitePool, net: &Network) -> Result<Catalog, sqlx::Error> {
+        let mut sellers: Vec<SellerRecord> = Vec::new();
+        for row in sqlx::query(
+            "SELECT id, name, legal_name, kind, city, province, country, founded_year, \
+             joined_on, about, rating_tenths, review_count FROM sellers ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let joined: String = row.try_get("joined_on")?;
+            sellers.push(SellerRecord {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                legal_name: row.try_get("legal_name")?,
+                kind: row.try_get("kind")?,
+                city: row.try_get("city")?,
+                province: row.try_get("province")?,
+                country: row.try_get("country")?,
+                founded_year: row.try_get("founded_year")?,
+                joined_on: Date::parse(&joined).map_err(|e| decode("sellers.joined_on", e))?,
+                about: row.try_get("about")?,
+                rating_tenths: to_u32(row.try_get("rating_tenths")?),
+                review_count: to_u64(row.try_get("review_count")?),
+                warehouses: Vec::new(),
+            });
+        }
+        for row in sqlx::query(
+            "SELECT seller_id, warehouse FROM seller_warehouses ORDER BY seller_id, warehouse",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let seller: String = row.try_get("seller_id")?;
+            let warehouse: String = row.try_get("warehouse")?;
+            if let Ok(i) = sellers.binary_search_by(|s| s.id.cmp(&seller))
+                && let Some(s) = sellers.get_mut(i)
+                && net.warehouse_index(&warehouse).is_some()
+            {
+                s.warehouses.push(warehouse);
+            }
+        }
+
+        let mut attributes: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+        for row in sqlx::query(
+            "SELECT listing_id, name, value FROM listing_attributes ORDER BY listing_id, position",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            attributes
+                .entry(row.try_get("listing_id")?)
+                .or_default()
+                .push((row.try_get("name")?, row.try_get("value")?));
+        }
+
+        // Exact stock never leaves the database: the query caps it.
+        let mut stock: BTreeMap<i64, Vec<StockLine>> = BTreeMap::new();
+        for row in sqlx::query(
+            "SELECT listing_id, warehouse, \
+             CASE WHEN quantity > $1 THEN $1 ELSE quantity END AS shown \
+             FROM listing_stock ORDER BY listing_id, warehouse",
+        )
+        .bind(i64::from(STOCK_CAP))
+        .fetch_all(pool)
+        .await?
+        {
+            let warehouse: String = row.try_get("warehouse")?;
+            if net.warehouse_index(&warehouse).is_none() {
+                // Stock in a warehouse the loaded network does not know cannot ship.
+                continue;
+            }
+            stock
+                .entry(row.try_get("listing_id")?)
+                .or_default()
+                .push(StockLine {
+                    warehouse,
+                    quantity: to_u32(row.try_get("shown")?).min(STOCK_CAP),
+                });
+        }
+
+        let mut promotions: BTreeMap<(i64, String), Vec<PromotionRecord>> = BTreeMap::new();
+        for row in sqlx::query(
+            "SELECT p.listing_id, p.market, p.kind, p.label, p.price_minor, p.starts_at, \
+             p.ends_at, lp.currency FROM promotions p \
+             JOIN listing_prices lp ON lp.listing_id = p.listing_id AND lp.market = p.market \
+             ORDER BY p.listing_id, p.market, p.starts_at, p.id",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let currency: String = row.try_get("currency")?;
+            let Some(price) = net.money(row.try_get("price_minor")?, &currency) else {
+                continue;
+            };
+            let starts: String = row.try_get("starts_at")?;
+            let ends: String = row.try_get("ends_at")?;
+            promotions
+                .entry((row.try_get("listing_id")?, row.try_get("market")?))
+                .or_default()
+                .push(PromotionRecord {
+                    kind: row.try_get("kind")?,
+                    label: row.try_get("label")?,
+                    price,
+                    starts_at: Instant::parse(&starts)
+                        .map_err(|e| decode("promotions.starts_at", e))?,
+                    ends_at: Instant::parse(&ends).map_err(|e| decode("promotions.ends_at", e))?,
+                });
+        }
+
+        let mut prices: BTreeMap<i64, Vec<(String, Money)>> = BTreeMap::new();
+        for row in sqlx::query(
+            "SELECT listing_id, market, currency, price_minor FROM listing_prices \
+             ORDER BY listing_id, market",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let market: String = row.try_get("market")?;
+            let currency: String = row.try_get("currency")?;
+            let Some(m) = net
+                .market_index(&market)
+                .and_then(|i| net.file.markets.get(i))
+            else {
+                continue;
+            };
+            // A price in another currency than the market's cannot be shown there.
+            if m.currency != currency {
+                continue;
+            }
+            let Some(price) = net.money(row.try_get("price_minor")?, &currency) else {
+                continue;
+            };
+            prices
+                .entry(row.try_get("listing_id")?)
+                .or_default()
+                .push((market, price));
+        }
+
+        let category_names: BTreeMap<&str, &str> = net
+            .file
+            .categories
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str()))
+            .collect();
+        let mut listings = Vec::new();
+        for row in sqlx::query(
+            "SELECT id, seller_id, sku, brand, title, description, category, mode, weight_g, \
+             length_mm, width_mm, height_mm, art, rating_tenths, review_count, listed_at \
+             FROM listings ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let id: i64 = row.try_get("id")?;
+            let seller_id: String = row.try_get("seller_id")?;
+            let Ok(seller) = sellers.binary_search_by(|s| s.id.cmp(&seller_id)) else {
+                continue;
+            };
+            let mode: String = row.try_get("mode")?;
+            let Some(mode) = parse_mode(&mode) else {
+                continue;
+            };
+            let listed: String = row.try_get("listed_at")?;
+            let category: String = row.try_get("category")?;
+            let title: String = row.try_get("title")?;
+            let brand: String = row.try_get("brand")?;
+            let description: String = row.try_get("description")?;
+            let attrs = attributes.remove(&id).unwrap_or_default();
+            let stock = stock.remove(&id).unwrap_or_default();
+            let mut offers = Vec::new();
+            for (market, price) in prices.remove(&id).unwrap_or_default() {
+                let units = units_for_market(net, &stock, mode, &market);
+                let promos = promotions.remove(&(id, market.clone())).unwrap_or_default();
+                offers.push(Offer {
+                    market,
+                    price,
+                    units,
+                    promotions: promos,
+                });
+            }
+            offers.sort_by_key(|o| net.market_index(&o.market));
+            let shop = sellers.get(seller).map_or("", |s| s.name.as_str());
+            let attr_text: String = attrs
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let search = SearchDoc::new(
+                &title,
+                &format!("{brand} {shop}"),
+                &format!(
+                    "{} {}",
+                    category_names.get(category.as_str()).copied().unwrap_or(""),
+                    category.replace('_', " ")
+                ),
+                &attr_text,
+                &description,
+            );
+            listings.push(ListingRecord {
+                id,
+                seller,
+                sku: row.try_get("sku")?,
+                brand,
+                title,
+                description,
+                engine: Listing {
+                    weight_g: to_u32(row.try_get("weight_g")?),
+                    dims_mm: [
+                        to_u32(row.try_get("length_mm")?),
+                        to_u32(row.try_get("width_mm")?),
+                        to_u32(row.try_get("height_mm")?),
+                    ],
+                    category,
+                    mode,
+                    stock,
+                    unit_price: None,
+                },
+                art: row.try_get("art")?,
+                rating_tenths: to_u32(row.try_get("rating_tenths")?),
+                review_count: to_u64(row.try_get("review_count")?),
+                listed_at: Instant::parse(&listed).map_err(|e| decode("listings.listed_at", e))?,
+                attributes: attrs,
+                offers,
+                search,
+            });
+        }
+        Ok(Catalog { listings, sellers })
+    }
+}
+
+/// Units a listing has (capped per warehouse) in the warehouses of its mode that can ship
+/// to `market`: consolidation warehouses with an air lane there, or warehouses in it.
+fn units_for_market(net: &Network, stock: &[StockLine], mode: Mode, market: &str) -> u32 {
+    let kind = mode.warehouse_kind();
+    stock
+        .iter()
+        .filter(|s| {
+            let Some(w) = net.file.warehouses.iter().find(|w| w.id == s.warehouse) else {
+                return false;
+            };
+            w.kind == kind
+                && match w.kind {
+                    WarehouseKind::CnConsolidation => net
+                        .file
+                        .air_lanes
+                        .iter()
+                        .any(|l| l.market == market && l.origins.contains(&w.id)),
+                    _ => w.market.as_deref() == Some(market),
+                }
+        })
+        .map(|s| s.quantity)
+        .sum()
+}
+
+fn to_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v.max(0)).unwrap_or(0)
+}
+
+fn decode(column: &str, e: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(format!("{column}: {e}").into())
+}
+
+/// The shared, swappable snapshot.
+#[derive(Debug, Default)]
+pub struct CatalogStore {
+    current: RwLock<Arc<Catalog>>,
+}
+
+impl CatalogStore {
+    pub fn new(catalog: Catalog) -> CatalogStore {
+        CatalogStore::shared(Arc::new(catalog))
+    }
+
+    /// A store starting from a snapshot shared with others (tests load the demo catalog
+    /// once for many states).
+    pub fn shared(catalog: Arc<Catalog>) -> CatalogStore {
+        CatalogStore {
+            current: RwLock::new(catalog),
+        }
+    }
+
+    /// The snapshot to answer one request with.
+    pub fn snapshot(&self) -> Arc<Catalog> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reloads from the database after a change there.
+    pub async fn reload(&self, pool: &SqlitePool, net: &Network) -> Result<(), sqlx::Error> {
+        let fresh = Arc::new(Catalog::load(pool, net).await?);
+        match self.current.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}
+
+/// Writes the demo catalog (generated from [`DEMO_SEED`]) when the database has no
+/// catalog yet. Returns whether it wrote one. One transaction: a start that fails halfway
+/// leaves no partial catalog behind.
+pub async fn seed_demo_catalog(pool: &SqlitePool, net: &Network) -> Result<bool, sqlx::Error> {
+    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM catalog_meta")
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let demo = generate(net, DEMO_SEED);
+    let mut tx = pool.begin().await?;
+    insert_catalog(&mut tx, &demo).await?;
+    sqlx::query(
+        "INSERT INTO catalog_meta (id, generator, seed, network_version, created_at) \
+         VALUES (1, $1, $2, $3, $4)",
+    )
+    .bind(GENERATOR)
+    .bind(i64::try_from(DEMO_SEED).unwrap_or(0))
+    .bind(net.version())
+    .bind(generate::CATALOG_DATE)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Rows per multi-row INSERT (well under SQLite's and PostgreSQL's bind limits).
+const CHUNK: usize = 400;
+
+async fn insert_catalog(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    demo: &DemoCatalog,
+) -> Result<(), sqlx::Error> {
+    use sqlx::QueryBuilder;
+    for chunk in demo.sellers.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO sellers (id, name, legal_name, kind, city, province, country, \
+             founded_year, joined_on, about, rating_tenths, review_count, contact_email) ",
+        );
+        q.push_values(chunk, |mut b, s| {
+            b.push_bind(&s.id)
+                .push_bind(&s.name)
+                .push_bind(&s.legal_name)
+                .push_bind(&s.kind)
+                .push_bind(&s.city)
+                .push_bind(&s.province)
+                .push_bind(&s.country)
+                .push_bind(s.founded_year)
+                .push_bind(&s.joined_on)
+                .push_bind(&s.about)
+                .push_bind(s.rating_tenths)
+                .push_bind(s.review_count)
+                .push_bind(&s.contact_email);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in demo.seller_warehouses.chunks(CHUNK) {
+        let mut q = QueryBuilder::new("INSERT INTO seller_warehouses (seller_id, warehouse) ");
+        q.push_values(chunk, |mut b, (s, w)| {
+            b.push_bind(s).push_bind(w);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in demo.listings.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO listings (id, seller_id, sku, brand, title, description, category, \
+             mode, weight_g, length_mm, width_mm, height_mm, art, rating_tenths, \
+             review_count, listed_at, unit_cost_minor, cost_currency) ",
+        );
+        q.push_values(chunk, |mut b, l| {
+            let [len, wid, hei] = l.dims_mm;
+            b.push_bind(l.id)
+                .push_bind(&l.seller_id)
+                .push_bind(&l.sku)
+                .push_bind(&l.brand)
+                .push_bind(&l.title)
+                .push_bind(&l.description)
+                .push_bind(&l.category)
+                .push_bind(&l.mode)
+                .push_bind(l.weight_g)
+                .push_bind(len)
+                .push_bind(wid)
+                .push_bind(hei)
+                .push_bind(&l.art)
+                .push_bind(l.rating_tenths)
+                .push_bind(l.review_count)
+                .push_bind(&l.listed_at)
+                .push_bind(l.unit_cost_minor)
+                .push_bind(&l.cost_currency);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in demo.attributes.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO listing_attributes (listing_id, position, name, value) ",
+        );
+        q.push_values(chunk, |mut b, a| {
+            b.push_bind(a.listing_id)
+                .push_bind(a.position)
+                .push_bind(&a.name)
+                .push_bind(&a.value);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in demo.prices.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO listing_prices (listing_id, market, currency, price_minor, \
+             supply_price_minor, margin_bp) ",
+        );
+        q.push_values(chunk, |mut b, p| {
+            b.push_bind(p.listing_id)
+                .push_bind(&p.market)
+                .push_bind(&p.currency)
+                .push_bind(p.price_minor)
+                .push_bind(p.supply_price_minor)
+                .push_bind(p.margin_bp);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in demo.stock.chunks(CHUNK) {
+        let mut q =
+            QueryBuilder::new("INSERT INTO listing_stock (listing_id, warehouse, quantity) ");
+        q.push_values(chunk, |mut b, s| {
+            b.push_bind(s.listing_id)
+                .push_bind(&s.warehouse)
+                .push_bind(s.quantity);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in demo.promotions.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO promotions (id, listing_id, market, kind, label, price_minor, \
+             starts_at, ends_at, funded_by) ",
+        );
+        q.push_values(chunk, |mut b, p| {
+            b.push_bind(p.id)
+                .push_bind(p.listing_id)
+                .push_bind(&p.market)
+                .push_bind(&p.kind)
+                .push_bind(&p.label)
+                .push_bind(p.price_minor)
+                .push_bind(&p.starts_at)
+                .push_bind(&p.ends_at)
+                .push_bind(&p.funded_by);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
