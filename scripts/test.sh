@@ -121,6 +121,7 @@ step build-app scripts/build-app.sh
 step build-server scripts/build-server.sh
 step bench-api scripts/api-bench.sh
 step e2e --tests "e2e, Chromium" scripts/with-server.sh bash -c 'node --test --test-reporter=spec tests/e2e/*.test.mjs'
+step promise scripts/promise-report.sh
 step bench-native scripts/bench.sh
 step bench-browser scripts/with-server.sh node scripts/browser-bench.mjs
 step budgets scripts/budgets.sh

@@ -340,6 +340,17 @@ pub struct Promise {
     pub path: usize,
 }
 
+/// A route's timing, independent of any listing ([`Estimator::route_timings`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteTiming<'a> {
+    /// Warehouse, line-haul and last-mile ids joined by ">".
+    pub id: String,
+    pub window: Window,
+    /// Order before this instant to keep the window.
+    pub cutoff: Instant,
+    pub distribution: &'a [DateShare],
+}
+
 /// Shorthand: resolve the destination, estimate, and explain, in one call.
 pub fn quote(net: &Network, req: &QuoteRequest) -> Result<Quote, QuoteError> {
     let est = Estimator::new(net, &req.destination, req.now)?;
@@ -482,6 +493,25 @@ impl<'n> Estimator<'n> {
     /// Today in the destination's time zone.
     pub fn today(&self) -> Date {
         self.today
+    }
+
+    /// Every route into the destination with its timing as of this estimator's instant,
+    /// whatever the listing (routes with no departure within the calendars are left out).
+    /// For replaying delivery history: a shipment's own route, not the platform's choice.
+    pub fn route_timings(&self) -> Vec<RouteTiming<'_>> {
+        self.paths
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let t = p.timing.as_ref()?;
+                Some(RouteTiming {
+                    id: self.route_id(p.warehouse, Some(i)),
+                    window: t.window,
+                    cutoff: t.cutoff,
+                    distribution: &t.distribution,
+                })
+            })
+            .collect()
     }
 
     fn build_paths(&self) -> Vec<Path> {
@@ -1410,9 +1440,13 @@ pub fn zone_for_postal(net: &Network, market: usize, code: &str) -> usize {
 }
 
 /// A distribution over dates with exact weights, sorted by date, no duplicates.
-type DateDist = Vec<(Date, u128)>;
+pub type DateDist = Vec<(Date, u128)>;
 
-fn step(
+/// Combines a distribution of start dates with a leg: each start date `d` with weight `w`
+/// goes to `next(d, k)` with weight `w × weight(k)` for every duration `k` of the leg's
+/// distribution for a leg starting on `d`. The total weight is the product of the two
+/// totals, exactly; `None` on overflow or when `next` has no date.
+pub fn step(
     dist: &DateDist,
     leg: &LegDist,
     seasons: &[Vec<(i32, i32)>],
@@ -1535,8 +1569,8 @@ fn time_path(
 }
 
 /// The narrowest run of consecutive dates holding at least `target_bp` of the weight;
-/// the earliest such run on ties.
-fn narrowest_window(dist: &DateDist, target_bp: u32) -> Option<Window> {
+/// the earliest such run on ties. `dist` must be sorted by date without duplicates.
+pub fn narrowest_window(dist: &DateDist, target_bp: u32) -> Option<Window> {
     let total: u128 = dist.iter().map(|x| x.1).sum();
     if total == 0 {
         return None;

@@ -98,17 +98,51 @@ impl Dist {
 }
 
 /// A leg's duration: the usual distribution and the ones that replace it in seasons.
+///
+/// When a season ends, or any time the scheduled distribution for a start date is faster
+/// than the day before's, a leg starting one day later could end earlier — and a later
+/// order would get an earlier window. [`LegDist::settle`] prevents that: for the days
+/// after such a change it keeps "settling" distributions, each the latest (in the
+/// stochastic order) of the scheduled one and the day before's shifted by the day that
+/// passed, until the scheduled distribution is no longer the earlier one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegDist {
     pub base: Dist,
     /// (season index, distribution), in file order.
     pub seasonal: Vec<(usize, Dist)>,
+    /// (day since the epoch, distribution) for start days that settle a change, sorted.
+    pub settling: Vec<(i32, Dist)>,
 }
+
+/// How a leg counts its days, for [`LegDist::settle`].
+#[derive(Debug, Clone, Copy)]
+pub enum DayCount<'a> {
+    /// Calendar days: starting a day later moves every end a day later.
+    Calendar,
+    /// Working days of this calendar: starting a day later moves the end by one working
+    /// day only when that day is a working day.
+    Working(&'a Calendar),
+}
+
+/// Longest a settling run may last, in days (distributions are at most 60 days long).
+const MAX_SETTLING_DAYS: i32 = 400;
 
 impl LegDist {
     /// The distribution for a leg starting on `date`.
     pub fn at<'a>(&'a self, seasons: &[Vec<(i32, i32)>], date: Date) -> &'a Dist {
         let d = date.days();
+        if !self.settling.is_empty()
+            && let Ok(i) = self.settling.binary_search_by_key(&d, |(day, _)| *day)
+            && let Some((_, dist)) = self.settling.get(i)
+        {
+            return dist;
+        }
+        self.scheduled(seasons, d)
+    }
+
+    /// The distribution the file gives for a leg starting on day `d` (since the epoch):
+    /// the first listed season covering it, else the base.
+    fn scheduled<'a>(&'a self, seasons: &[Vec<(i32, i32)>], d: i32) -> &'a Dist {
         self.seasonal
             .iter()
             .find(|(s, _)| {
@@ -118,6 +152,173 @@ impl LegDist {
             })
             .map_or(&self.base, |(_, dist)| dist)
     }
+
+    /// Puts the base and every seasonal distribution on one total. The engine weighs each
+    /// possible start date by the raw weights of the distribution chosen for it, so
+    /// distributions chosen for different start dates must add up to the same total, or
+    /// dates either side of a season boundary would count for more than they should.
+    /// Exact (the least common multiple) when it stays within [`MAX_DIST_TOTAL`];
+    /// otherwise every distribution is rounded to the largest total, cumulatively and
+    /// downwards (moving weight later, never earlier).
+    fn share_one_total(&mut self) {
+        if self
+            .seasonal
+            .iter()
+            .all(|(_, d)| d.total == self.base.total)
+        {
+            return;
+        }
+        let largest = self
+            .seasonal
+            .iter()
+            .map(|(_, d)| d.total)
+            .fold(self.base.total, u64::max);
+        let mut common = self.base.total;
+        for (_, d) in &self.seasonal {
+            common = lcm(common, d.total).unwrap_or(u64::MAX);
+        }
+        let total = if common <= MAX_DIST_TOTAL {
+            common
+        } else {
+            largest
+        };
+        self.base = rescaled(&self.base, total);
+        for (_, d) in &mut self.seasonal {
+            *d = rescaled(d, total);
+        }
+    }
+
+    /// Computes `settling` so that, for every start day `d`, a leg starting on `d` ends
+    /// no earlier than one starting on `d − 1` (quantile by quantile), whatever the
+    /// seasons do. Only legs with seasonal distributions need it.
+    pub fn settle(&mut self, seasons: &[Vec<(i32, i32)>], count: DayCount<'_>) {
+        self.settling.clear();
+        let mut edges: Vec<i32> = self
+            .seasonal
+            .iter()
+            .filter_map(|(s, _)| seasons.get(*s))
+            .flatten()
+            .flat_map(|(a, b)| [*a, b.saturating_add(1)])
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let mut out: Vec<(i32, Dist)> = Vec::new();
+        // The last day already examined.
+        let mut examined = i32::MIN;
+        for edge in edges {
+            if edge <= examined {
+                continue;
+            }
+            let mut prev = self.scheduled(seasons, edge.saturating_sub(1)).clone();
+            let mut d = edge;
+            while d < edge.saturating_add(MAX_SETTLING_DAYS) {
+                let shift = match count {
+                    DayCount::Calendar => 1,
+                    DayCount::Working(cal) => Date::from_days(i64::from(d))
+                        .map_or(1, |date| u32::from(cal.is_working(date))),
+                };
+                match no_earlier_than(self.scheduled(seasons, d), &prev, shift) {
+                    None => break,
+                    Some(q) => {
+                        out.push((d, q.clone()));
+                        prev = q;
+                    }
+                }
+                d = d.saturating_add(1);
+            }
+            examined = d;
+        }
+        self.settling = out;
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+fn lcm(a: u64, b: u64) -> Option<u64> {
+    (a / gcd(a, b).max(1)).checked_mul(b)
+}
+
+/// `dist` with weights summing to `total`: multiplied when `total` is a multiple of its
+/// own, otherwise rounded cumulatively and downwards.
+fn rescaled(dist: &Dist, total: u64) -> Dist {
+    let own = dist.total.max(1);
+    let weights = if total.is_multiple_of(own) {
+        dist.weights.iter().map(|w| w * (total / own)).collect()
+    } else {
+        let (mut acc, mut below) = (0u128, 0u128);
+        dist.weights
+            .iter()
+            .map(|w| {
+                acc += u128::from(*w);
+                let g = acc * u128::from(total) / u128::from(own);
+                let out = u64::try_from(g - below).unwrap_or(0);
+                below = g;
+                out
+            })
+            .collect()
+    };
+    Dist {
+        from_days: dist.from_days,
+        weights,
+        total,
+    }
+}
+
+/// Weight of each day `0..=last` of `dist`, cumulated.
+fn cumulative(dist: &Dist, last: u32) -> Vec<u128> {
+    let mut acc = 0u128;
+    (0..=last)
+        .map(|k| {
+            if k >= dist.from_days {
+                let i = usize::try_from(k - dist.from_days).unwrap_or(usize::MAX);
+                acc += u128::from(dist.weights.get(i).copied().unwrap_or(0));
+            }
+            acc
+        })
+        .collect()
+}
+
+/// `None` when `target` already ends no earlier than `prev` shortened by `shift` days;
+/// otherwise the latest of the two in the stochastic order (its cumulative distribution
+/// the lower of theirs at every day), rounded down to weights summing to `target`'s
+/// total — rounding down moves weight later, never earlier.
+fn no_earlier_than(target: &Dist, prev: &Dist, shift: u32) -> Option<Dist> {
+    let last = target.range().1.max(prev.range().1);
+    let ft = cumulative(target, last);
+    let fp = cumulative(prev, last.saturating_add(shift));
+    let (tt, tp) = (u128::from(target.total), u128::from(prev.total));
+    // prev shortened by `shift`: P(max(0, K − shift) ≤ k) = P(K ≤ k + shift).
+    let fp_at = |k: u32| -> u128 {
+        let i = usize::try_from(k.saturating_add(shift)).unwrap_or(usize::MAX);
+        fp.get(i).copied().unwrap_or(tp)
+    };
+    let already_later = ft.iter().zip(0u32..).all(|(f, k)| f * tp <= fp_at(k) * tt);
+    if already_later {
+        return None;
+    }
+    // The leg's common total (see `share_one_total`), so start dates keep their weight.
+    let scale = tt;
+    let mut weights = Vec::with_capacity(ft.len());
+    let mut below = 0u128;
+    for (f, k) in ft.iter().zip(0u32..) {
+        let g = if k == last {
+            scale
+        } else {
+            (f * scale / tt.max(1)).min(fp_at(k) * scale / tp.max(1))
+        };
+        let g = g.max(below);
+        weights.push(u64::try_from(g - below).unwrap_or(0));
+        below = g;
+    }
+    let first = weights.iter().position(|w| *w > 0).unwrap_or(0);
+    let weights: Vec<u64> = weights.into_iter().skip(first).collect();
+    Some(Dist {
+        from_days: u32::try_from(first).unwrap_or(0),
+        weights,
+        total: target.total,
+    })
 }
 
 /// A market with its resolved references.
@@ -412,7 +613,13 @@ impl Validator {
             };
             seasonal.push((season, self.weights(p, sd.from_days, &sd.weights)));
         }
-        LegDist { base, seasonal }
+        let mut leg = LegDist {
+            base,
+            seasonal,
+            settling: Vec::new(),
+        };
+        leg.share_one_total();
+        leg
     }
 
     fn run(mut self, file: NetworkFile, hash: String) -> Result<Network, NetworkError> {
@@ -965,6 +1172,26 @@ impl Validator {
 
         if !self.problems.is_empty() {
             return Err(NetworkError::Invalid(self.problems));
+        }
+        // Seasons may end with a faster distribution: settle every leg the engine times
+        // so a later start never ends earlier.
+        for w in &mut warehouses {
+            if let Some(cal) = calendars.get(w.calendar) {
+                w.handling.settle(&seasons, DayCount::Working(cal));
+            }
+        }
+        for l in &mut air_lanes {
+            l.transit.settle(&seasons, DayCount::Calendar);
+        }
+        for c in customs.iter_mut().flatten() {
+            if let Some(cal) = calendars.get(c.calendar) {
+                c.clearance.settle(&seasons, DayCount::Working(cal));
+            }
+        }
+        for l in &mut last_mile {
+            if let Some(cal) = calendars.get(l.calendar) {
+                l.transit.settle(&seasons, DayCount::Working(cal));
+            }
         }
         Ok(Network {
             file,

@@ -15,8 +15,21 @@ use crossdock_core::engine::Mode;
 use crossdock_core::{Date, Network, NetworkError};
 use serde_json::{Value, json};
 
+/// The default network with no seasonal distributions but one: a peak season for the US
+/// West local express service (the default data's own calibrated seasons are dropped,
+/// so the test sees only what it sets).
 fn with_peak(last_mile_weights: Value) -> Result<Network, NetworkError> {
     let mut v: Value = serde_json::from_str(NETWORK_JSON).unwrap();
+    for (list, field) in [
+        ("warehouses", "handling"),
+        ("air_lanes", "transit"),
+        ("customs", "clearance"),
+        ("last_mile", "transit"),
+    ] {
+        for leg in v[list].as_array_mut().unwrap() {
+            leg[field].as_object_mut().unwrap().remove("seasonal");
+        }
+    }
     v["seasons"] = json!([{ "id": "peak", "name": "Peak weeks",
         "periods": [{ "from": "2026-11-30", "to": "2026-12-24", "name": "Peak 2026" }] }]);
     let lm = v["last_mile"].as_array_mut().unwrap();
