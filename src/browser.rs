@@ -87,3 +87,44 @@ fn intl_money(m: &Money, locale: &str) -> Option<String> {
 fn intl_money(_m: &Money, _locale: &str) -> Option<String> {
     None
 }
+
+/// A value remembered in `localStorage` (`None` off the browser, or when storage is off).
+pub fn storage_get(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()?
+            .local_storage()
+            .ok()??
+            .get_item(key)
+            .ok()?
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Remembers a value in `localStorage` (quietly does nothing when storage is off).
+pub fn storage_set(key: &str, value: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = s.set_item(key, value);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, value);
+}
+
+/// The browser's preferred language ("en-US"), or "" when unknown.
+pub fn language() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
+    }
+}

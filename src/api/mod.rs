@@ -1,8 +1,11 @@
 //! Typed client for the Crossdock server. Every call fails with one [`ApiError`], whose
 //! message is written for the person looking at the page.
 
+pub mod catalog;
+mod http;
 mod network;
 
+pub use catalog::{fetch_listing, fetch_listings, post_quote};
 pub use network::fetch_network;
 
 /// Why a call to the server failed.
@@ -10,12 +13,28 @@ pub use network::fetch_network;
 pub enum ApiError {
     /// The request never got an answer (offline, server down, blocked).
     Unreachable(String),
-    /// The server answered with an error status.
+    /// The server answered with an error status and no readable error.
     Status(u16),
+    /// The server answered with its error shape.
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// The answer could not be read.
     Body(String),
-    /// The answer was read but is not a valid delivery network.
+    /// The answer was read but is not valid.
     Invalid(String),
+}
+
+impl ApiError {
+    /// Whether the server said the thing asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Status(404) | ApiError::Server { status: 404, .. }
+        )
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -27,16 +46,13 @@ impl std::fmt::Display for ApiError {
             ),
             ApiError::Status(code) => write!(
                 f,
-                "The server could not send the delivery network (HTTP {code}). Try again in a moment."
+                "The server could not answer (HTTP {code}). Try again in a moment."
             ),
-            ApiError::Body(why) => write!(
-                f,
-                "The delivery network arrived incomplete ({why}). Try again."
-            ),
-            ApiError::Invalid(why) => write!(
-                f,
-                "The delivery network the server sent is not valid: {why}"
-            ),
+            ApiError::Server {
+                status, message, ..
+            } => write!(f, "{message} (HTTP {status})"),
+            ApiError::Body(why) => write!(f, "The answer arrived incomplete ({why}). Try again."),
+            ApiError::Invalid(why) => write!(f, "The server's answer is not valid: {why}"),
         }
     }
 }

@@ -2,15 +2,15 @@ use leptos::prelude::*;
 
 use super::Countdown;
 use crate::model::view::PlanView;
-use crate::state::explore::ExploreState;
+use crate::state::clock::Clock;
 
 /// The route the platform chose, and why: the promise a shopper would see.
 #[component]
 pub fn PlanSummary(
     /// The chosen plan.
     plan: PlanView,
-    /// The explorer's state (for the countdown).
-    state: ExploreState,
+    /// The clock its countdown ticks with.
+    clock: Clock,
 ) -> impl IntoView {
     view! {
         <section class="plan" data-testid="plan" aria-labelledby="plan-title">
@@ -21,7 +21,7 @@ pub fn PlanSummary(
             <ul class="plan-facts">
                 <li>"Ships from " <strong>{plan.ships_from}</strong></li>
                 <li>
-                    <Countdown cutoff=plan.cutoff state=state />
+                    <Countdown cutoff=plan.cutoff clock=clock />
                 </li>
                 <li>{format!("{} of orders arrive in this window", plan.probability_text)}</li>
                 <li>

@@ -106,7 +106,7 @@ pub fn Results(
                         v.today_text,
                     );
                     let summary = match (v.plan, v.unavailable) {
-                        (Some(plan), _) => view! { <PlanSummary plan=plan state=state /> }.into_any(),
+                        (Some(plan), _) => view! { <PlanSummary plan=plan clock=state.clock() /> }.into_any(),
                         (None, why) => {
                             view! {
                                 <section class="plan plan-none" data-testid="plan-unavailable">
@@ -124,7 +124,7 @@ pub fn Results(
                         .routes
                         .into_iter()
                         .map(|r| {
-                            view! { <RouteCard route=r axis=axis ticks=ticks.clone() state=state /> }
+                            view! { <RouteCard route=r axis=axis ticks=ticks.clone() clock=state.clock() /> }
                         })
                         .collect_view();
                     view! {

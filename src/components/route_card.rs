@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::{Countdown, Timeline};
 use crate::model::timeline::{Axis, Tick};
 use crate::model::view::{RouteVerdict, RouteView};
-use crate::state::explore::ExploreState;
+use crate::state::clock::Clock;
 
 /// One candidate route: its window, cut-off, costs and legs, or why it cannot ship.
 #[component]
@@ -13,8 +13,8 @@ pub fn RouteCard(
     /// The axis shared by every card (`None` when no route is feasible).
     axis: Option<Axis>,
     ticks: Vec<Tick>,
-    /// The explorer's state (for the countdown).
-    state: ExploreState,
+    /// The clock its countdown ticks with.
+    clock: Clock,
 ) -> impl IntoView {
     let route_id = route.id.clone();
     let feasible = matches!(route.verdict, RouteVerdict::Feasible(_));
@@ -34,7 +34,7 @@ pub fn RouteCard(
                     <p class="route-prob">{format!("{} of orders arrive in this window", f.probability_text)}</p>
                 </div>
                 <p class="route-cutoff">
-                    <strong><Countdown cutoff=f.cutoff state=state /></strong>
+                    <strong><Countdown cutoff=f.cutoff clock=clock /></strong>
                     <span class="route-cutoff-at">{format!("Cut-off {}", f.cutoff_text)}</span>
                 </p>
                 <dl class="route-money">

@@ -1,9 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The bar at the top of every page: the brand and the main links.
+use super::DestinationPicker;
+use crate::state::cart::use_cart;
+
+/// The bar at the top of every page: the brand, the destination picker and the cart.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let cart = use_cart();
     view! {
         <header class="site-header">
             <div class="wrap site-header-inner">
@@ -27,8 +31,15 @@ pub fn SiteHeader() -> impl IntoView {
                     </svg>
                     <span>"Crossdock"</span>
                 </A>
+                <DestinationPicker />
                 <nav class="site-nav" aria-label="Main">
                     <A href="/explore">"Delivery explorer"</A>
+                    <A href="/cart" attr:class="cart-link" attr:data-testid="cart-link">
+                        "Cart "
+                        <span class="cart-count" data-testid="cart-count">
+                            {move || cart.count().to_string()}
+                        </span>
+                    </A>
                 </nav>
             </div>
         </header>

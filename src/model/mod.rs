@@ -1,10 +1,14 @@
 //! The explorer's logic in plain Rust, apart from any view: presets, the URL state, the
 //! estimate, text formatting and the timeline's geometry. Tested natively.
 
+pub mod card;
+pub mod cart;
+pub mod destination;
 pub mod estimate;
 pub mod format;
 pub mod presets;
 pub mod query;
+pub mod search;
 pub mod timeline;
 pub mod view;
 

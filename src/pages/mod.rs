@@ -1,9 +1,13 @@
 //! One route per file.
 
+mod cart;
 mod explore;
-mod home;
+mod listing;
 mod not_found;
+mod storefront;
 
+pub use cart::Cart;
 pub use explore::Explore;
-pub use home::Home;
+pub use listing::ListingPage;
 pub use not_found::NotFound;
+pub use storefront::Storefront;

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use crate::browser::now_unix;
 use crate::model::estimate::{Estimate, estimate};
 use crate::model::query::ExploreQuery;
+use crate::state::clock::Clock;
 
 /// Path of the explorer page.
 pub const EXPLORE_PATH: &str = "/explore";
@@ -66,6 +67,15 @@ impl ExploreState {
         match self.query.with(|q| q.at) {
             Some(at) => at.unix(),
             None => self.clock.get(),
+        }
+    }
+
+    /// The clock the explorer's countdowns tick with: the order time.
+    pub fn clock(&self) -> Clock {
+        let state = *self;
+        Clock {
+            now: Signal::derive(move || state.order_time()),
+            live: Signal::derive(move || state.is_live()),
         }
     }
 

@@ -1,4 +1,7 @@
 //! Shared state: context pairs handing out `Copy` handles.
 
+pub mod cart;
+pub mod clock;
+pub mod destination;
 pub mod explore;
 pub mod network;

@@ -19,6 +19,11 @@ impl NetworkHandle {
         self.resource.get()
     }
 
+    /// The network, without tracking.
+    pub fn get_untracked(&self) -> Option<Result<Arc<Network>, ApiError>> {
+        self.resource.get_untracked()
+    }
+
     /// Fetches it again (after a failure).
     pub fn retry(&self) {
         self.resource.refetch();

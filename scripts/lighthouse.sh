@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Lighthouse (mobile profile) on the storefront's home and a listing page, against a
+# running server: prints `SUMMARY: ` lines and fails below the budgets.
+#   scripts/with-server.sh scripts/lighthouse.sh
+#   E2E_BASE_URL=http://127.0.0.1:8080 scripts/lighthouse.sh
+# Budgets: LIGHTHOUSE_MIN_PERFORMANCE (90) and LIGHTHOUSE_MIN_ACCESSIBILITY (95).
+# Reports (JSON) go to .test-output/lighthouse/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base="${E2E_BASE_URL:?set E2E_BASE_URL (scripts/with-server.sh does)}"
+base="${base%/}"
+min_perf=${LIGHTHOUSE_MIN_PERFORMANCE:-90}
+min_a11y=${LIGHTHOUSE_MIN_ACCESSIBILITY:-95}
+out=.test-output/lighthouse
+mkdir -p "$out"
+lighthouse=node_modules/.bin/lighthouse
+if [ ! -x "$lighthouse" ]; then
+  echo "error: $lighthouse is missing: run npm ci (lighthouse@12.2.3 is a devDependency)" >&2
+  exit 1
+fi
+
+# A listing that is in stock: the first of the first page.
+id=$(curl -fsS "$base/api/listings?market=US&per_page=5" \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);const i=j.items.find(x=>x.availability!=="sold_out")??j.items[0];console.log(i.id)})')
+
+status=0
+for page in "home:/" "listing:/listing/$id"; do
+  name=${page%%:*}
+  path=${page#*:}
+  profile=$(mktemp -d)
+  "$lighthouse" "$base$path" --quiet --output=json --output-path="$out/$name.json" \
+    --only-categories=performance,accessibility \
+    --chrome-path=/usr/bin/chromium \
+    --chrome-flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir=$profile" \
+    || { echo "error: lighthouse failed on $path" >&2; status=1; rm -rf "$profile"; continue; }
+  rm -rf "$profile"
+  read -r perf a11y lcp cls tbt < <(node -e '
+    const r = require(process.argv[1]);
+    const a = r.audits;
+    console.log(Math.round(r.categories.performance.score * 100), Math.round(r.categories.accessibility.score * 100),
+      Math.round(a["largest-contentful-paint"].numericValue), a["cumulative-layout-shift"].numericValue.toFixed(3),
+      Math.round(a["total-blocking-time"].numericValue));
+  ' "$PWD/$out/$name.json")
+  echo "SUMMARY: lighthouse $name ($path, mobile): performance $perf, accessibility $a11y, LCP ${lcp} ms, CLS $cls, TBT ${tbt} ms (budget: performance >= $min_perf, accessibility >= $min_a11y)"
+  if [ "$perf" -lt "$min_perf" ] || [ "$a11y" -lt "$min_a11y" ]; then
+    echo "error: lighthouse $name is below budget" >&2
+    status=1
+  fi
+done
+exit "$status"
