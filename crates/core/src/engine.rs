@@ -472,21 +472,18 @@ impl<'n> Estimator<'n> {
         est
     }
 
+    fn market_def(&self) -> Option<&'n crate::schema::MarketDef> {
+        self.net.file.markets.get(self.market)
+    }
+
+    fn zone_def(&self) -> Option<&'n crate::network::Zone> {
+        self.net.zones.get(self.zone)
+    }
+
     /// The market and zone ids this estimator serves.
     pub fn destination(&self) -> (&str, &str) {
-        let m = self
-            .net
-            .file
-            .markets
-            .get(self.market)
-            .map(|m| m.id.as_str())
-            .unwrap_or("");
-        let z = self
-            .net
-            .zones
-            .get(self.zone)
-            .map(|z| z.id.as_str())
-            .unwrap_or("");
+        let m = self.market_def().map(|m| m.id.as_str()).unwrap_or("");
+        let z = self.zone_def().map(|z| z.id.as_str()).unwrap_or("");
         (m, z)
     }
 
@@ -719,19 +716,8 @@ impl<'n> Estimator<'n> {
             return Ok(f);
         }
         if !any {
-            let market_name = self
-                .net
-                .file
-                .markets
-                .get(self.market)
-                .map(|m| m.name.as_str())
-                .unwrap_or("");
-            let zone_name = self
-                .net
-                .zones
-                .get(self.zone)
-                .map(|z| z.name.as_str())
-                .unwrap_or("");
+            let market_name = self.market_def().map(|m| m.name.as_str()).unwrap_or("");
+            let zone_name = self.zone_def().map(|z| z.name.as_str()).unwrap_or("");
             return Err(if self.serves_market(w) {
                 Infeasibility {
                     code: InfeasibleCode::ZoneNotServed,
@@ -912,7 +898,7 @@ impl<'n> Estimator<'n> {
     }
 
     fn shopper_fee(&self, listing: &Listing, qty: u32) -> Money {
-        let Some(m) = self.net.file.markets.get(self.market) else {
+        let Some(m) = self.market_def() else {
             return Money::zero(self.currency);
         };
         let fee = Money::from_minor(m.shopper_fee.standard_minor, self.currency);
