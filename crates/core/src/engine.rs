@@ -480,6 +480,12 @@ impl<'n> Estimator<'n> {
         self.net.zones.get(self.zone)
     }
 
+    /// The warehouse a promise ships from (its first part's, for a split).
+    pub fn promise_warehouse(&self, promise: &Promise) -> Option<&'n crate::schema::WarehouseDef> {
+        let w = self.paths.get(promise.path)?.warehouse;
+        self.net.file.warehouses.get(w)
+    }
+
     /// The market and zone ids this estimator serves.
     pub fn destination(&self) -> (&str, &str) {
         let m = self.market_def().map(|m| m.id.as_str()).unwrap_or("");

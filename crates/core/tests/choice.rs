@@ -144,3 +144,22 @@ fn a_split_is_not_used_when_one_warehouse_can_ship_everything() {
     assert_eq!(plan.parts.len(), 1);
     assert_eq!(plan.parts[0].warehouse, "us-west");
 }
+
+#[test]
+fn a_promise_names_the_warehouse_it_ships_from() {
+    let net = network();
+    let dest = to("US", "10001");
+    let est = crossdock_core::Estimator::new(&net, &dest, at(TUESDAY_MORNING_ET)).unwrap();
+    let l = item(
+        500,
+        [200, 150, 50],
+        "toys",
+        Mode::PlatformLocal,
+        &[("us-west", 9), ("us-east", 9)],
+    );
+    let promise = est.promise(&l, 1).unwrap();
+    assert_eq!(
+        est.promise_warehouse(&promise).map(|w| w.id.as_str()),
+        Some("us-east")
+    );
+}
