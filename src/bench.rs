@@ -8,9 +8,9 @@ use crossdock_core::engine::Estimator;
 use crossdock_core::{Destination, Instant, Listing, Mode, Network, StockLine};
 use wasm_bindgen::prelude::*;
 
-use crate::api::fetch_network;
-use crate::browser::now_unix;
-use crate::model::presets::PRESETS;
+use crossdock::api::fetch_network;
+use crossdock::browser::now_unix;
+use crossdock::model::presets::PRESETS;
 
 thread_local! {
     static PREPARED: RefCell<Option<(Network, Vec<Listing>)>> = const { RefCell::new(None) };

@@ -1,18 +1,11 @@
-//! Crossdock's storefront app: Leptos, rendered in the browser (Trunk builds it into
-//! `dist/`, which `crates/server` serves). `main` installs the panic hook and mounts the
-//! app; everything else lives in the modules below.
+//! Crossdock's storefront app (`index.html`): `main` installs the panic hook and mounts
+//! the storefront; everything else lives in the library (`src/lib.rs`). The delivery
+//! explorer is a separate app: `src/bin/crossdock-explore.rs`.
 
-mod api;
-mod app;
 #[cfg(target_arch = "wasm32")]
 mod bench;
-mod browser;
-mod components;
-mod model;
-mod pages;
-mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(crossdock::app::App);
 }

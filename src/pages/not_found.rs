@@ -17,7 +17,7 @@ pub fn NotFound() -> impl IntoView {
                 ". The storefront is on its way; meanwhile, the delivery explorer is open."
             </p>
             <p class="hero-actions">
-                <A href="/explore" attr:class="button button-primary">
+                <A href="/explore" attr:class="button button-primary" attr:rel="external">
                     "Open the delivery explorer"
                 </A>
                 <A href="/" attr:class="button">

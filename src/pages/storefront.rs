@@ -515,7 +515,7 @@ fn About() -> impl IntoView {
                     </article>
                 </div>
                 <p>
-                    <A href="/explore" attr:class="button button-primary">
+                    <A href="/explore" attr:class="button button-primary" attr:rel="external">
                         "Open the delivery explorer"
                     </A>
                 </p>

@@ -5,3 +5,4 @@ pub mod clock;
 pub mod destination;
 pub mod explore;
 pub mod network;
+pub mod page;

@@ -313,3 +313,47 @@ test('a live order time counts down to each cut-off, and the landing page links 
     await context.close();
   }
 });
+
+test('the explorer is its own page: links to the storefront and back load the other wasm', async () => {
+  const wasmFiles = (page) =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.endsWith('_bg.wasm')),
+    );
+  const { context, page, problems } = await openExplorer('/explore?market=US');
+  try {
+    assert.deepEqual(
+      (await wasmFiles(page)).map((p) => /^\/explore\/crossdock-explore-[0-9a-f]+_bg\.wasm$/.test(p)),
+      [true],
+    );
+    // The header's cart link: a full page load of the storefront.
+    await page.click(byTestId('cart-link'));
+    await page.waitForURL(/\/cart$/);
+    await waitForApp(page);
+    await page.waitForSelector('h1');
+    assert.equal(await page.title(), 'Your cart · Crossdock');
+    assert.deepEqual(
+      (await wasmFiles(page)).map((p) => /^\/crossdock-[0-9a-f]+_bg\.wasm$/.test(p)),
+      [true],
+    );
+    // Back: the explorer again, from its own page.
+    await page.goBack();
+    await page.waitForSelector(byTestId('route-card'));
+    assert.equal(await page.title(), 'Delivery explorer · Crossdock');
+    // Should the storefront's router get to /explore, it loads the explorer's page.
+    await page.goto(url('/cart'));
+    await waitForApp(page);
+    await page.evaluate(() => {
+      history.pushState(null, '', '/explore?market=GB');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await page.waitForSelector(byTestId('route-card'));
+    assert.match(page.url(), /\/explore\?.*market=GB/);
+    assert.equal(await page.title(), 'Delivery explorer · Crossdock');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -22,18 +22,23 @@ test('GET / starts the app in Chromium with no errors or CSP violations', async 
   }
 });
 
-test('a deep link such as /explore loads the app on reload (SPA fallback)', async () => {
-  const response = await fetch(url('/explore'));
-  assert.equal(response.status, 200);
-  assert.match(response.headers.get('content-type'), /^text\/html/);
-  assert.equal(response.headers.get('cache-control'), 'no-cache');
+test('a deep link such as /cart loads the app on reload (SPA fallback); /explore is its own page', async () => {
+  for (const path of ['/cart', '/explore']) {
+    const response = await fetch(url(path));
+    assert.equal(response.status, 200, path);
+    assert.match(response.headers.get('content-type'), /^text\/html/, path);
+    assert.equal(response.headers.get('cache-control'), 'no-cache', path);
+    const html = await response.text();
+    // The explorer's page loads its own wasm (dist/explore/), the storefront's does not.
+    assert.equal(/\/explore\/crossdock-explore-[0-9a-f]+_bg\.wasm/.test(html), path === '/explore', path);
 
-  const { context, page, problems } = await openPage(browser, '/explore');
-  try {
-    await waitForApp(page);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
+    const { context, page, problems } = await openPage(browser, path);
+    try {
+      await waitForApp(page);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
   }
 });
 

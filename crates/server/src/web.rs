@@ -124,11 +124,15 @@ pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
-/// `/` and `/index.html`: the app's page (also the SPA fallback).
+/// `/` and `/index.html`: the storefront's page (also the SPA fallback). `/explore`: the
+/// delivery explorer's page, a separate build with its own wasm in `dist/explore/`.
 pub(crate) fn page_router() -> Router<AppState> {
     Router::new()
         .route("/", get(index_page))
         .route("/index.html", get(index_page))
+        .route("/explore", get(explore_page))
+        .route("/explore/", get(explore_page))
+        .route("/explore/index.html", get(explore_page))
 }
 
 /// Files in `dist/`; any GET path that is not a file answers the app's page.
@@ -139,15 +143,30 @@ pub(crate) fn static_service(state: &AppState) -> ServeDir<MethodRouter> {
         .fallback(page)
 }
 
-/// `index.html`, read on each request (it is small and changes with every build), with a
-/// CSP naming its inline scripts and a strong ETag. A plain text page when there is no
-/// build yet.
+/// The storefront's page: `dist/index.html`.
 async fn index_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let path = state.dist.join("index.html");
+    html_page(&state, STOREFRONT_PAGE, &headers).await
+}
+
+/// The delivery explorer's page: `dist/explore/index.html`.
+async fn explore_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    html_page(&state, EXPLORER_PAGE, &headers).await
+}
+
+/// The storefront's page, relative to `dist/`.
+const STOREFRONT_PAGE: &str = "index.html";
+/// The delivery explorer's page, relative to `dist/` (scripts/build-app.sh builds it there).
+const EXPLORER_PAGE: &str = "explore/index.html";
+
+/// A page of the built app (`page`, relative to `dist/`), read on each request (it is
+/// small and changes with every build), with a CSP naming its own inline scripts and a
+/// strong ETag. A plain text page when there is no build yet.
+async fn html_page(state: &AppState, page: &str, headers: &HeaderMap) -> Response {
+    let path = state.dist.join(page);
     let bytes = match tokio::fs::read(&path).await {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return not_built(&state).into_response();
+            return not_built(state, page).into_response();
         }
         Err(e) => {
             return ApiError::Internal(format!("reading {}: {e}", path.display())).into_response();
@@ -160,7 +179,7 @@ async fn index_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
         (header::CACHE_CONTROL, "no-cache".to_owned()),
         (header::CONTENT_SECURITY_POLICY, page_csp(&html)),
     ];
-    if etag_matches(&headers, &etag) {
+    if etag_matches(headers, &etag) {
         return (StatusCode::NOT_MODIFIED, parts).into_response();
     }
     (
@@ -175,11 +194,11 @@ async fn index_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
         .into_response()
 }
 
-fn not_built(state: &AppState) -> impl IntoResponse {
+fn not_built(state: &AppState, page: &str) -> impl IntoResponse {
     let text = format!(
         "Crossdock: the app is not built: run make run\n\n\
          The server found no {}. The API is up: /api/health, /api/network.\n",
-        state.dist.join("index.html").display()
+        state.dist.join(page).display()
     );
     (
         StatusCode::SERVICE_UNAVAILABLE,

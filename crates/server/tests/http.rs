@@ -10,7 +10,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Fixture, LOADER, NETWORK, WASM, header};
+use common::{EXPLORE_LOADER, EXPLORE_WASM, Fixture, LOADER, NETWORK, WASM, header};
 use sha2::{Digest, Sha256};
 
 #[tokio::test]
@@ -100,7 +100,8 @@ async fn app_routes_fall_back_to_index_html() {
     for path in [
         "/",
         "/index.html",
-        "/explore",
+        "/cart",
+        "/listing/42?q=1",
         "/explore/deep?q=1",
         "/public/",
     ] {
@@ -119,7 +120,7 @@ async fn app_routes_fall_back_to_index_html() {
 #[tokio::test]
 async fn the_page_csp_allows_exactly_its_inline_loader() {
     let fx = Fixture::built().await;
-    let (response, _) = fx.get("/explore").await;
+    let (response, _) = fx.get("/listing/7").await;
     let csp = header(&response, "content-security-policy");
     let digest = Sha256::digest(LOADER.as_bytes());
     use base64::Engine as _;
@@ -135,11 +136,56 @@ async fn the_page_csp_allows_exactly_its_inline_loader() {
 }
 
 #[tokio::test]
+async fn explore_is_the_explorers_own_page_with_its_own_csp() {
+    use base64::Engine as _;
+    let fx = Fixture::built().await;
+    let sha = |text: &str| {
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+    };
+    for path in [
+        "/explore",
+        "/explore?preset=sofa&market=GB",
+        "/explore/",
+        "/explore/index.html",
+    ] {
+        let (response, body) = fx.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            common::explore_html(),
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "content-type"),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
+        let csp = header(&response, "content-security-policy");
+        assert!(
+            csp.contains(&format!("'sha256-{}'", sha(EXPLORE_LOADER))),
+            "{csp}"
+        );
+        assert!(!csp.contains(&format!("'sha256-{}'", sha(LOADER))), "{csp}");
+    }
+    let (response, body) = fx.get(&format!("/explore/{EXPLORE_WASM}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, "content-type"), "application/wasm");
+    assert_eq!(
+        header(&response, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        body,
+        std::fs::read(fx.dist().join("explore").join(EXPLORE_WASM)).unwrap()
+    );
+}
+
+#[tokio::test]
 async fn the_page_revalidates_with_304() {
     let fx = Fixture::built().await;
     let (first, _) = fx.get("/").await;
     let etag = header(&first, "etag").to_owned();
-    let request = Request::get("/explore")
+    let request = Request::get("/cart")
         .header("if-none-match", &etag)
         .body(Body::empty())
         .unwrap();

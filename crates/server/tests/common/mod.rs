@@ -20,6 +20,19 @@ pub const WASM: &str = "crossdock-3f9a1c0e5b7d2a64_bg.wasm";
 pub const LOADER: &str =
     "\nimport init from '/crossdock-3f9a1c0e5b7d2a64.js';\nconst wasm = await init();\n";
 
+/// The inline loader Trunk appends to the explorer's page (`dist/explore/index.html`).
+pub const EXPLORE_LOADER: &str = "\nimport init from '/explore/crossdock-explore-0a1b2c3d4e5f6789.js';\nconst wasm = await init();\n";
+/// The explorer's hashed wasm file, in `dist/explore/`.
+pub const EXPLORE_WASM: &str = "crossdock-explore-0a1b2c3d4e5f6789_bg.wasm";
+
+/// The delivery explorer's page, `dist/explore/index.html`.
+pub fn explore_html() -> String {
+    format!(
+        "<!doctype html><html><head><title>Delivery explorer</title></head>\
+         <body><script type=\"module\">{EXPLORE_LOADER}</script></body></html>"
+    )
+}
+
 pub fn index_html() -> String {
     format!(
         "<!doctype html><html><head><title>Crossdock</title>\
@@ -35,7 +48,8 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// A state with a built `dist/` (index.html, a hashed wasm and js, a favicon).
+    /// A state with a built `dist/` (index.html, a hashed wasm and js, a favicon; the
+    /// explorer's page and wasm in `explore/`).
     pub async fn built() -> Fixture {
         let fixture = Fixture::without_dist().await;
         let dist = fixture.dist();
@@ -48,6 +62,13 @@ impl Fixture {
         )
         .unwrap();
         std::fs::write(dist.join("public/favicon.svg"), "<svg></svg>").unwrap();
+        std::fs::create_dir_all(dist.join("explore")).unwrap();
+        std::fs::write(dist.join("explore/index.html"), explore_html()).unwrap();
+        std::fs::write(
+            dist.join("explore").join(EXPLORE_WASM),
+            b"\0asm\x01\0\0\0".repeat(100),
+        )
+        .unwrap();
         fixture
     }
 
