@@ -43,7 +43,7 @@ fn Chrome(children: Children) -> impl IntoView {
 
 /// The storefront: every page but the delivery explorer (`/explore` is its own page,
 /// served by the server from the explorer's build, and linked with `rel="external"`;
-/// should the router get there, by the back button say, [`storefront_fallback`] loads
+/// should the router get there, by the back button say, `storefront_fallback` loads
 /// that page).
 #[component]
 pub fn App() -> impl IntoView {
