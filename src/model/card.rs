@@ -47,27 +47,14 @@ pub fn compact_window(earliest: Date, latest: Date, ref_year: i32) -> String {
     }
 }
 
-/// Where a promise ships from: the stocked warehouse whose route into the destination
-/// has the promise's window and cut-off ("US West warehouse"), or several for a split.
-fn ships_from(net: &Network, est: &Estimator<'_>, listing: &Listing, p: &Promise) -> String {
+/// Where a promise ships from ("US West warehouse"), or how many warehouses for a split.
+fn ships_from(est: &Estimator<'_>, p: &Promise) -> String {
     if p.parts > 1 {
         return format!("{} warehouses", p.parts);
     }
-    let timings = est.route_timings();
-    for s in &listing.stock {
-        if s.quantity == 0 {
-            continue;
-        }
-        let matches = timings.iter().any(|t| {
-            t.id.split('>').next() == Some(s.warehouse.as_str())
-                && t.window == p.window
-                && t.cutoff == p.cutoff
-        });
-        if matches {
-            return warehouse_label(net, &s.warehouse);
-        }
-    }
-    String::new()
+    est.promise_warehouse(p)
+        .map(|w| w.name.clone())
+        .unwrap_or_default()
 }
 
 /// A warehouse's shopper-facing name.
@@ -81,7 +68,7 @@ pub fn warehouse_label(net: &Network, id: &str) -> String {
 }
 
 /// The delivery line of one card.
-pub fn card_estimate(net: &Network, est: &Estimator<'_>, listing: &Listing) -> CardEstimate {
+pub fn card_estimate(est: &Estimator<'_>, listing: &Listing) -> CardEstimate {
     if listing.stock.iter().all(|s| s.quantity == 0) {
         return CardEstimate::SoldOut;
     }
@@ -91,7 +78,7 @@ pub fn card_estimate(net: &Network, est: &Estimator<'_>, listing: &Listing) -> C
             window: compact_window(p.window.earliest, p.window.latest, year),
             earliest: p.window.earliest,
             latest: p.window.latest,
-            ships_from: ships_from(net, est, listing, &p),
+            ships_from: ships_from(est, &p),
             cutoff: p.cutoff,
         },
         None => CardEstimate::Undeliverable,
@@ -165,11 +152,11 @@ mod tests {
             }],
             unit_price: None,
         };
-        match card_estimate(&net, &est, &listing) {
+        match card_estimate(&est, &listing) {
             CardEstimate::Arrives { ships_from, .. } => assert_eq!(ships_from, wh.name),
             other => panic!("expected a window, got {other:?}"),
         }
         listing.stock[0].quantity = 0;
-        assert_eq!(card_estimate(&net, &est, &listing), CardEstimate::SoldOut);
+        assert_eq!(card_estimate(&est, &listing), CardEstimate::SoldOut);
     }
 }

@@ -93,7 +93,7 @@ pub fn Storefront() -> impl IntoView {
                         let e = if it.sold_out() {
                             CardEstimate::SoldOut
                         } else {
-                            card_estimate(&n, &est, &it.engine_listing())
+                            card_estimate(&est, &it.engine_listing())
                         };
                         (it.id, e)
                     })
