@@ -27,13 +27,26 @@ status=0
 for page in "home:/" "listing:/listing/$id"; do
   name=${page%%:*}
   path=${page#*:}
-  profile=$(mktemp -d)
-  "$lighthouse" "$base$path" --quiet --output=json --output-path="$out/$name.json" \
-    --only-categories=performance,accessibility \
-    --chrome-path=/usr/bin/chromium \
-    --chrome-flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir=$profile" \
-    || { echo "error: lighthouse failed on $path" >&2; status=1; rm -rf "$profile"; continue; }
-  rm -rf "$profile"
+  # Lighthouse sometimes fails to record the trace of a load (NO_NAVSTART and kin): that is
+  # the tool, not the page, so such a run is tried again, up to three times.
+  ok=false
+  for attempt in 1 2 3; do
+    profile=$(mktemp -d)
+    if "$lighthouse" "$base$path" --quiet --output=json --output-path="$out/$name.json" \
+      --only-categories=performance,accessibility \
+      --chrome-path=/usr/bin/chromium \
+      --chrome-flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir=$profile"; then
+      ok=true
+    fi
+    rm -rf "$profile"
+    if $ok; then break; fi
+    echo "lighthouse run $attempt on $path failed; trying again" >&2
+  done
+  if ! $ok; then
+    echo "error: lighthouse failed on $path three times" >&2
+    status=1
+    continue
+  fi
   read -r perf a11y lcp cls tbt < <(node -e '
     const r = require(process.argv[1]);
     const a = r.audits;
