@@ -6,6 +6,9 @@
 # answers, runs the command with E2E_BASE_URL=http://127.0.0.1:PORT, then stops the
 # server (also when the command fails or the script is interrupted) and returns the
 # command's exit status.
+#   WITH_SERVER_DIST=DIR   serve DIR instead of dist/ (the API alone needs no built app)
+# The command also gets SERVER_READY_MS: how long the server took from launch to its
+# address (a fresh database, so that includes creating the demo catalog).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$HOME/.cache/crossdock/target}"
@@ -14,7 +17,8 @@ if [ ! -x "$server" ]; then
   echo "error: $server is not built: run scripts/build-server.sh" >&2
   exit 1
 fi
-if [ ! -f dist/index.html ]; then
+dist="${WITH_SERVER_DIST:-dist}"
+if [ -z "${WITH_SERVER_DIST:-}" ] && [ ! -f dist/index.html ]; then
   echo "error: dist/index.html is missing: run scripts/build-app.sh" >&2
   exit 1
 fi
@@ -37,12 +41,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Port 0: the system picks a free port and the server prints it.
-"$server" --addr 127.0.0.1 --port 0 --db "$tmp/e2e.sqlite" --dist dist \
+started=$(date +%s%N)
+"$server" --addr 127.0.0.1 --port 0 --db "$tmp/e2e.sqlite" --dist "$dist" \
   --network data/network.json >"$tmp/server.log" 2>&1 &
 pid=$!
 
 url=
-for _ in $(seq 1 150); do
+for _ in $(seq 1 600); do
   url=$(sed -n 's|^Crossdock is running at \(http://[^/ ]*\)/.*|\1|p' "$tmp/server.log" | head -n 1)
   [ -n "$url" ] && break
   if ! kill -0 "$pid" 2>/dev/null; then
@@ -53,10 +58,11 @@ for _ in $(seq 1 150); do
   sleep 0.1
 done
 if [ -z "$url" ]; then
-  echo "error: the server printed no address within 15 s:" >&2
+  echo "error: the server printed no address within 60 s:" >&2
   cat "$tmp/server.log" >&2
   exit 1
 fi
+export SERVER_READY_MS=$((($(date +%s%N) - started) / 1000000))
 curl -fsS --max-time 5 "$url/api/health" >/dev/null
 
 echo "server: $url (log: $tmp/server.log)"
