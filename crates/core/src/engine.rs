@@ -809,7 +809,7 @@ impl<'n> Estimator<'n> {
                     code: InfeasibleCode::NotInProgramme,
                     message: format!(
                         "{} are not accepted for fully managed fulfilment",
-                        cat.name.to_lowercase()
+                        cat.name.to_ascii_lowercase()
                     ),
                 });
             }
@@ -1116,7 +1116,7 @@ impl<'n> Estimator<'n> {
         } else if routes.is_empty() {
             Some(format!(
                 "no {} route delivers to this address",
-                listing.mode.label().to_lowercase()
+                listing.mode.label().to_ascii_lowercase()
             ))
         } else if stock_only > 0 {
             Some(format!(
@@ -1360,10 +1360,12 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
+/// `s` with its first letter in capitals (ASCII: the engine's messages are English, and
+/// Unicode case tables would add 26 KB to the browser's wasm).
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
         None => String::new(),
     }
 }

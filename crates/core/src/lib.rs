@@ -19,20 +19,28 @@
 //! - [`postal`]: postal-code formats and zones.
 //! - [`engine`]: routes, windows, costs and the platform's choice.
 //! - [`landed`]: landed cost per unit, direct or via an overseas warehouse.
+//! - [`pricing`]: a seller's margin per fulfilment mode (cost of goods, freight, storage,
+//!   fees, duty, VAT, promotions), break-even and suggested prices, the margin chart.
+//! - [`json`]: a small JSON reader without serde, so the browser's wasm stays small (the
+//!   network file and the API's answers are read with it).
+//! - [`xml`]: escaping text for SVG drawn as strings.
 //!
 //! No function here panics on any input: there is no `unwrap`, `expect` or indexing on
 //! data that comes from outside (the workspace lints deny them).
 
 pub mod calendar;
 pub mod engine;
+pub mod json;
 pub mod landed;
 pub mod money;
 pub mod network;
 pub mod postal;
+pub mod pricing;
 pub mod sample;
 pub mod schema;
 pub mod time;
 pub mod vectors;
+pub mod xml;
 
 pub use engine::{
     Destination, Estimator, Listing, Mode, Quote, QuoteError, QuoteRequest, StockLine, quote,

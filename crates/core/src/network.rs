@@ -38,7 +38,8 @@ impl fmt::Display for Problem {
 /// Why a network file was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetworkError {
-    /// Not JSON of the right shape (serde's message names the line and column).
+    /// Not JSON of the right shape ([`crate::json`]'s message names the place in the file,
+    /// the line and the column).
     Syntax(String),
     /// Well-formed, but inconsistent: every problem found.
     Invalid(Vec<Problem>),
@@ -414,10 +415,18 @@ pub struct Network {
 
 impl Network {
     /// Reads and validates a network file. The content hash is the SHA-256 of `text`.
+    /// Read with [`crate::json`], not serde, so the browser's wasm carries no serde
+    /// visitors for the ~30 schema types.
     pub fn from_json(text: &str) -> Result<Network, NetworkError> {
+        Network::from_json_with_hash(text, hex(&Sha256::digest(text.as_bytes())))
+    }
+
+    /// Reads and validates a network file whose SHA-256 the caller already knows — the
+    /// browser takes it from the server's strong ETag — so the browser's wasm carries no
+    /// SHA-256. `hash` is only displayed, never checked.
+    pub fn from_json_with_hash(text: &str, hash: String) -> Result<Network, NetworkError> {
         let file: NetworkFile =
-            serde_json::from_str(text).map_err(|e| NetworkError::Syntax(e.to_string()))?;
-        let hash = hex(&Sha256::digest(text.as_bytes()));
+            crate::json::from_str(text).map_err(|e| NetworkError::Syntax(e.to_string()))?;
         Network::from_file(file, hash)
     }
 

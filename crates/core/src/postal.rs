@@ -78,7 +78,9 @@ impl PostalMatcher {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-            .to_uppercase();
+            // ASCII only: every postal format is ASCII, and Unicode case tables would add
+            // 26 KB to the browser's wasm.
+            .to_ascii_uppercase();
         if !self.codes.is_empty() {
             return if self.codes.contains(&code) {
                 Ok(code)

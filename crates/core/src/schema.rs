@@ -4,8 +4,16 @@
 //! Conventions: ids are lowercase strings unique within their list; amounts are integer
 //! minor units of the currency named beside them; weights in grams, sizes in millimetres,
 //! minutes of the local day for times of day; every leg's duration is a [`DayDist`].
+//!
+//! The serde derives serve the native tools; the browser reads the file through
+//! [`crate::json`], with the [`FromJson`](crate::json::FromJson) impls at the end of this
+//! file. The two must accept the same files: keep the field lists in step (a field that
+//! serde defaults is `#[default]` there; every struct here is `strict`, as
+//! `deny_unknown_fields` is).
 
 use serde::{Deserialize, Serialize};
+
+use crate::{json_enum, json_struct};
 
 use crate::time::{Date, DstRule, Weekday};
 
@@ -412,3 +420,156 @@ pub struct RateBand {
     pub max_g: u32,
     pub price_minor: i64,
 }
+
+// Readers for the browser (see the module docs): the same fields, defaults and names as
+// the serde derives above.
+
+json_struct!(strict NetworkFile {
+    version,
+    name,
+    target_coverage_bp,
+    currencies,
+    fx,
+    time_zones,
+    calendars,
+    categories,
+    markets,
+    warehouses,
+    air_lanes,
+    sea_lanes,
+    customs,
+    last_mile,
+    #[default] seasons,
+});
+json_struct!(strict SeasonDef { id, name, periods });
+json_struct!(strict CurrencyDef { code, exponent, symbol });
+json_struct!(strict FxSnapshot { as_of, base, source, rates });
+json_struct!(strict FxRateDef { currency, per_base });
+json_struct!(strict TimeZoneDef { id, std_offset_min, #[default] dst });
+json_struct!(strict CalendarDef {
+    id,
+    name,
+    weekend,
+    #[default] include,
+    #[default] closures,
+    source,
+});
+json_struct!(strict Closure { from, to, name });
+json_enum!(Hazard {
+    LithiumBattery = "lithium_battery",
+    Liquid = "liquid",
+    Aerosol = "aerosol",
+    Magnet = "magnet",
+    Perishable = "perishable",
+});
+json_struct!(strict CategoryDef { id, name, #[default] hazards, fully_managed });
+json_struct!(strict MarketDef {
+    id,
+    name,
+    currency,
+    locale,
+    vat,
+    duty,
+    postal,
+    zones,
+    default_zone,
+    shopper_fee,
+});
+json_struct!(strict VatRule { name, rate_bp, prices_include_vat, source });
+json_struct!(strict DutyRule {
+    from,
+    #[default] to,
+    #[default] duty_free_below_minor,
+    #[default] vat_free_below_minor,
+    #[default] flat_duty_per_item_minor,
+    duty_rate_bp,
+    note,
+    source,
+});
+json_struct!(strict PostalRule {
+    formats,
+    #[default] codes,
+    #[default] space_before_last,
+    hint,
+    example,
+    label,
+});
+json_struct!(strict ZoneDef { id, name, time_zone, postal_prefixes });
+json_struct!(strict ShopperFee { standard_minor, #[default] free_over_minor });
+json_enum!(WarehouseKind {
+    CnConsolidation = "cn_consolidation",
+    Seller3pl = "seller_3pl",
+    PlatformLocal = "platform_local",
+});
+json_struct!(strict WarehouseDef {
+    id,
+    name,
+    kind,
+    city,
+    #[default] market,
+    #[default] zone,
+    time_zone,
+    calendar,
+    cutoff_local_min,
+    handling,
+    fees,
+});
+json_struct!(strict WarehouseFees {
+    currency,
+    handling_per_unit_minor,
+    receiving_per_unit_minor,
+    storage_per_m3_month_minor,
+});
+json_struct!(strict DayDist { from_days, weights, #[default] seasonal });
+json_struct!(strict SeasonalDays { season, from_days, weights });
+json_struct!(strict AirRateCard {
+    currency,
+    per_shipment_minor,
+    breaks,
+    min_chargeable_g,
+    increment_g,
+});
+json_struct!(strict WeightBreak { from_g, per_kg_minor });
+json_struct!(strict AirLaneDef {
+    id,
+    name,
+    origins,
+    market,
+    gateway_zone,
+    departures,
+    calendar,
+    connect_days,
+    transit,
+    capacity_kg_per_departure,
+    volumetric_divisor_cm3_per_kg,
+    max_unit_weight_g,
+    max_unit_length_mm,
+    restricted_hazards,
+    rates,
+});
+json_struct!(strict SeaLaneDef {
+    id,
+    name,
+    origins,
+    destinations,
+    currency,
+    cost_per_m3_minor,
+    departures,
+    transit,
+});
+json_struct!(strict CustomsDef { market, calendar, clearance, currency, fee_per_shipment_minor });
+json_struct!(strict LastMileDef {
+    id,
+    carrier,
+    market,
+    from_zones,
+    to_zones,
+    #[default] only_for,
+    calendar,
+    transit,
+    currency,
+    max_parcel_g,
+    max_length_mm,
+    bands,
+});
+json_struct!(strict RateBand { max_g, price_minor });
