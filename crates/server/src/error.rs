@@ -1,7 +1,7 @@
 //! The API's one error type: a single status mapping and a single JSON shape.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -28,6 +28,19 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     /// The body is larger than the endpoint accepts.
     PayloadTooLarge(String),
+    /// No valid seller session: not signed in, signed out, expired, or a wrong login or
+    /// password at sign-in.
+    Unauthenticated(String),
+    /// Signed in (or the password was right), but not allowed: a disabled account.
+    Forbidden(String),
+    /// A write without the session's CSRF token, with a wrong one, or sent from another
+    /// site.
+    Csrf(String),
+    /// Too many attempts (failed sign-ins); `retry_after_secs` is sent as `Retry-After`.
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// A dependency (the database) is not answering.
     Unavailable(String),
     /// A bug or an unexpected failure; the text goes to the log only.
@@ -76,6 +89,12 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Csrf(_) => (StatusCode::FORBIDDEN, "csrf"),
+            ApiError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -90,7 +109,12 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed => ("this method is not allowed here", None),
             ApiError::BadRequest { message, field }
             | ApiError::Unprocessable { message, field } => (message.as_str(), field.as_deref()),
-            ApiError::UnsupportedMediaType(m) | ApiError::PayloadTooLarge(m) => (m.as_str(), None),
+            ApiError::UnsupportedMediaType(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::Unauthenticated(m)
+            | ApiError::Forbidden(m)
+            | ApiError::Csrf(m)
+            | ApiError::TooManyRequests { message: m, .. } => (m.as_str(), None),
             ApiError::Unavailable(detail) => {
                 eprintln!("crossdock-server: unavailable: {detail}");
                 (
@@ -110,6 +134,15 @@ impl IntoResponse for ApiError {
                 field,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } = &self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        response
     }
 }

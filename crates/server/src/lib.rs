@@ -11,6 +11,9 @@
 //!   `GET /api/sellers/{id}`;
 //! - `POST /api/quote` the cart, re-priced and routed by the same engine on the same
 //!   (public, capped) data as the browser, so both agree exactly.
+//! - `POST`/`GET`/`DELETE /api/seller/session` a seller signs in, sees who is signed in,
+//!   signs out: sessions, CSRF tokens and sign-in throttling live in the database
+//!   (`src/seller/mod.rs` explains the design), so several servers behave as one.
 //!
 //! The demo catalog (3,000 listings, 12 sellers) is written to the database at first
 //! start from a fixed seed ([`catalog::generate`]); requests read an in-memory snapshot
@@ -42,6 +45,7 @@ mod listings;
 mod network;
 mod openapi;
 mod quote;
+mod seller;
 mod sellers;
 mod web;
 
@@ -58,6 +62,10 @@ pub use config::{Config, ConfigError, USAGE};
 pub use db::{open_db, record_network_load};
 pub use error::ApiError;
 pub use network::{LoadedNetwork, load_network};
+pub use seller::{
+    DemoLogin, SeedError, SellerSession, demo_login, demo_password, demo_seller_logins,
+    require_owned_listing, seed_demo_accounts,
+};
 pub use web::{BASE_CSP, is_hashed_asset, page_csp};
 
 /// Everything a request handler may read. Cheap to clone (shared pointers and a pool).
@@ -89,6 +97,12 @@ impl AppState {
         seed_demo_catalog(&db, network.network())
             .await
             .map_err(|e| fail("writing the demo catalog", e))?;
+        seed_demo_accounts(&db)
+            .await
+            .map_err(|e| StartError::Database {
+                path: db_path.to_path_buf(),
+                message: format!("creating the demo seller accounts: {e}"),
+            })?;
         let catalog = Catalog::load(&db, network.network())
             .await
             .map_err(|e| fail("loading the catalog", e))?;
@@ -107,6 +121,7 @@ pub fn app(state: AppState) -> Router {
     let static_files = web::static_service(&state);
     Router::new()
         .merge(api::router())
+        .merge(seller::router())
         .merge(web::page_router())
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(web::cache_headers))

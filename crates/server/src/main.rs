@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use crossdock_server::{
-    AppState, Config, ConfigError, StartError, USAGE, app, load_network, open_db,
-    record_network_load,
+    AppState, Config, ConfigError, StartError, USAGE, app, demo_seller_logins, load_network,
+    open_db, record_network_load,
 };
 
 #[tokio::main]
@@ -74,8 +74,28 @@ async fn run() -> Result<(), StartError> {
         config.db.display(),
         state.catalog.snapshot().listings.len()
     );
+    let demo = demo_seller_logins(&db)
+        .await
+        .map_err(|e| StartError::Database {
+            path: config.db.clone(),
+            message: format!("reading the demo seller accounts: {e}"),
+        })?;
+    if let Some(first) = demo.first() {
+        println!(
+            "Seller sign-in (POST /api/seller/session, see http://{local}/api/docs) — demo: {} / {} ({}; each demo seller signs in as <seller id>@demo.crossdock / crossdock-demo-<seller id>: {})",
+            first.login,
+            first.password,
+            first.name,
+            demo.iter()
+                .map(|d| d.seller_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 
-    axum::serve(listener, app(state))
+    // With the peer's address, which sign-in throttling counts per client.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;

@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::dto;
 use crate::quote::{QuoteLineIn, QuoteRequestBody};
+use crate::seller::auth::SessionSecurity;
 
 pub fn router() -> Router<AppState> {
     Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
@@ -29,7 +30,8 @@ pub fn router() -> Router<AppState> {
             Every failure answers `{\"error\": {\"code\", \"message\", \"field\"}}` with a \
             4xx/5xx status: `code` is one of bad_request (400), not_found (404), \
             method_not_allowed (405), payload_too_large (413), unsupported_media_type (415), \
-            unprocessable_entity (422), internal (500), unavailable (503); `field` names the \
+            unprocessable_entity (422), unauthenticated (401), forbidden (403), csrf (403), \
+            too_many_requests (429, with Retry-After), internal (500), unavailable (503); `field` names the \
             query parameter or the JSON path at fault, or is null.\n\n\
             Money is integer minor units with its currency: `{\"minor\": 1999, \
             \"currency\": \"USD\", \"exponent\": 2}` is $19.99; KRW has exponent 0. \
@@ -47,6 +49,9 @@ pub fn router() -> Router<AppState> {
         crate::quote::quote,
         crate::api::network,
         crate::api::health,
+        crate::seller::auth::sign_in,
+        crate::seller::auth::who_am_i,
+        crate::seller::auth::sign_out,
     ),
     components(schemas(
         ErrorResponse,
@@ -68,11 +73,16 @@ pub fn router() -> Router<AppState> {
         dto::QuoteResponse,
         QuoteRequestBody,
         QuoteLineIn,
+        crate::seller::auth::SignInRequest,
+        crate::seller::auth::SessionResponse,
+        crate::seller::auth::SessionSeller,
     )),
+    modifiers(&SessionSecurity),
     tags(
         (name = "catalog", description = "Listings, pictures and sellers"),
         (name = "cart", description = "Quotes for the cart"),
         (name = "platform", description = "The network file and health"),
+        (name = "seller", description = "The seller panel: sign-in and session (cookie + CSRF token)"),
     )
 )]
 pub struct ApiDoc;
@@ -86,7 +96,8 @@ pub struct ErrorResponse {
 #[derive(ToSchema)]
 pub struct ErrorDetail {
     /// A stable code: bad_request, not_found, method_not_allowed, payload_too_large,
-    /// unsupported_media_type, unprocessable_entity, internal, unavailable.
+    /// unsupported_media_type, unprocessable_entity, unauthenticated, forbidden, csrf,
+    /// too_many_requests, internal, unavailable.
     pub code: String,
     /// What is wrong and how to fix it, for a person.
     pub message: String,

@@ -124,20 +124,24 @@ pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
-/// `/` and `/index.html`: the storefront's page (also the SPA fallback). `/explore`: the
-/// delivery explorer's page, a separate build with its own wasm in `dist/explore/`.
+/// The app's pages, each a separate build with its own wasm (scripts/build-app.sh): `/`
+/// (the home page, `dist/index.html`), `/listing/{id}` (`dist/pages/listing/`), `/cart`
+/// (`dist/pages/cart/`) and `/explore` (`dist/explore/`).
 pub(crate) fn page_router() -> Router<AppState> {
     Router::new()
         .route("/", get(index_page))
         .route("/index.html", get(index_page))
+        .route("/listing/{id}", get(listing_page))
+        .route("/cart", get(cart_page))
         .route("/explore", get(explore_page))
         .route("/explore/", get(explore_page))
         .route("/explore/index.html", get(explore_page))
 }
 
-/// Files in `dist/`; any GET path that is not a file answers the app's page.
+/// Files in `dist/`; any GET path that is neither a page nor a file answers 404 with the
+/// home page's document, which shows "not found" with links onwards.
 pub(crate) fn static_service(state: &AppState) -> ServeDir<MethodRouter> {
-    let page: MethodRouter = get(index_page).with_state(state.clone());
+    let page: MethodRouter = get(not_found_page).with_state(state.clone());
     ServeDir::new(state.dist.as_path())
         .append_index_html_on_directories(false)
         .fallback(page)
@@ -148,6 +152,25 @@ async fn index_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
     html_page(&state, STOREFRONT_PAGE, &headers).await
 }
 
+/// Any other path: the home page's document with status 404.
+async fn not_found_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut response = html_page(&state, STOREFRONT_PAGE, &headers).await;
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    response
+}
+
+/// A listing's page: `dist/pages/listing/index.html` (the page reads the id from its path).
+async fn listing_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    html_page(&state, LISTING_PAGE, &headers).await
+}
+
+/// The cart's page: `dist/pages/cart/index.html`.
+async fn cart_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    html_page(&state, CART_PAGE, &headers).await
+}
+
 /// The delivery explorer's page: `dist/explore/index.html`.
 async fn explore_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     html_page(&state, EXPLORER_PAGE, &headers).await
@@ -155,7 +178,11 @@ async fn explore_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
 
 /// The storefront's page, relative to `dist/`.
 const STOREFRONT_PAGE: &str = "index.html";
-/// The delivery explorer's page, relative to `dist/` (scripts/build-app.sh builds it there).
+/// The listing page, relative to `dist/` (scripts/build-app.sh builds every page).
+const LISTING_PAGE: &str = "pages/listing/index.html";
+/// The cart page, relative to `dist/`.
+const CART_PAGE: &str = "pages/cart/index.html";
+/// The delivery explorer's page, relative to `dist/`.
 const EXPLORER_PAGE: &str = "explore/index.html";
 
 /// A page of the built app (`page`, relative to `dist/`), read on each request (it is

@@ -94,33 +94,46 @@ async fn health_names_the_loaded_network() {
 }
 
 #[tokio::test]
-async fn app_routes_fall_back_to_index_html() {
+async fn every_page_serves_its_own_document_and_other_paths_get_the_404_page() {
     let fx = Fixture::built().await;
     let index = common::index_html();
-    for path in [
-        "/",
-        "/index.html",
-        "/cart",
-        "/listing/42?q=1",
-        "/explore/deep?q=1",
-        "/public/",
-    ] {
+    let cases = [
+        ("/", StatusCode::OK, index.clone()),
+        ("/index.html", StatusCode::OK, index.clone()),
+        ("/?q=lamp&page=2", StatusCode::OK, index.clone()),
+        ("/cart", StatusCode::OK, common::page_html("cart")),
+        (
+            "/listing/42?q=1",
+            StatusCode::OK,
+            common::page_html("listing"),
+        ),
+        // The listing page itself shows "not found" for ids that are not numbers.
+        ("/listing/abc", StatusCode::OK, common::page_html("listing")),
+        ("/explore/deep?q=1", StatusCode::NOT_FOUND, index.clone()),
+        ("/public/", StatusCode::NOT_FOUND, index.clone()),
+        ("/no/such/page", StatusCode::NOT_FOUND, index.clone()),
+    ];
+    for (path, status, document) in cases {
         let (response, body) = fx.get(path).await;
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        assert_eq!(String::from_utf8(body).unwrap(), index, "{path}");
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(String::from_utf8(body).unwrap(), document, "{path}");
         assert_eq!(
             header(&response, "content-type"),
             "text/html; charset=utf-8"
         );
         assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
         assert!(header(&response, "etag").starts_with('"'));
+        assert!(
+            header(&response, "content-security-policy").contains("frame-ancestors 'none'"),
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
 async fn the_page_csp_allows_exactly_its_inline_loader() {
     let fx = Fixture::built().await;
-    let (response, _) = fx.get("/listing/7").await;
+    let (response, _) = fx.get("/?q=lamp").await;
     let csp = header(&response, "content-security-policy");
     let digest = Sha256::digest(LOADER.as_bytes());
     use base64::Engine as _;
@@ -185,7 +198,7 @@ async fn the_page_revalidates_with_304() {
     let fx = Fixture::built().await;
     let (first, _) = fx.get("/").await;
     let etag = header(&first, "etag").to_owned();
-    let request = Request::get("/cart")
+    let request = Request::get("/?page=2")
         .header("if-none-match", &etag)
         .body(Body::empty())
         .unwrap();

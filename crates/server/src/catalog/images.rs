@@ -29,7 +29,7 @@ pub fn render(art: &str, title: &str, brand: &str, view: u8) -> Option<String> {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 400\" width=\"400\" height=\"400\" role=\"img\">",
     );
     svg.push_str("<title>");
-    svg.push_str(&escape(title));
+    svg.push_str(&crossdock_core::xml::escape(title));
     svg.push_str("</title>");
     match view {
         1 => {
@@ -64,7 +64,7 @@ pub fn render(art: &str, title: &str, brand: &str, view: u8) -> Option<String> {
                 top = tint(primary, 40),
                 p = primary,
                 side = shade(primary),
-                brand = escape(brand),
+                brand = crossdock_core::xml::escape(brand),
                 ink = if light(primary) { "#1f2328" } else { "#ffffff" },
             ));
             svg.push_str(&body);
@@ -104,22 +104,6 @@ fn light(hex: &str) -> bool {
 fn shade(hex: &str) -> String {
     let (r, g, b) = rgb(hex);
     format!("#{:02x}{:02x}{:02x}", r * 3 / 4, g * 3 / 4, b * 3 / 4)
-}
-
-/// XML text escaping.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The drawing of a motif in a 400 × 400 box; `$P` is the main colour, `$A` the accent.

@@ -33,6 +33,14 @@ pub fn explore_html() -> String {
     )
 }
 
+/// A page of its own in `dist/pages/{name}/index.html` (the listing page, the cart).
+pub fn page_html(name: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>{name}</title></head>\
+         <body><script type=\"module\">\nimport init from '/pages/{name}/crossdock-{name}-0a1b2c3d4e5f6789.js';\nconst wasm = await init();\n</script></body></html>"
+    )
+}
+
 pub fn index_html() -> String {
     format!(
         "<!doctype html><html><head><title>Crossdock</title>\
@@ -49,7 +57,7 @@ pub struct Fixture {
 
 impl Fixture {
     /// A state with a built `dist/` (index.html, a hashed wasm and js, a favicon; the
-    /// explorer's page and wasm in `explore/`).
+    /// listing and cart pages in `pages/`; the explorer's page and wasm in `explore/`).
     pub async fn built() -> Fixture {
         let fixture = Fixture::without_dist().await;
         let dist = fixture.dist();
@@ -62,6 +70,14 @@ impl Fixture {
         )
         .unwrap();
         std::fs::write(dist.join("public/favicon.svg"), "<svg></svg>").unwrap();
+        for name in ["listing", "cart"] {
+            std::fs::create_dir_all(dist.join("pages").join(name)).unwrap();
+            std::fs::write(
+                dist.join("pages").join(name).join("index.html"),
+                page_html(name),
+            )
+            .unwrap();
+        }
         std::fs::create_dir_all(dist.join("explore")).unwrap();
         std::fs::write(dist.join("explore/index.html"), explore_html()).unwrap();
         std::fs::write(
@@ -186,4 +202,83 @@ pub fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
         .get(name)
         .map(|v| v.to_str().unwrap())
         .unwrap_or("")
+}
+
+/// A signed-in seller as the seller panel holds it: the session cookie (`name=value`, for
+/// a `Cookie` header) and the CSRF token every write sends as `x-csrf-token`.
+pub struct SignedIn {
+    pub cookie: String,
+    pub csrf: String,
+    /// The sign-in's answer.
+    pub body: serde_json::Value,
+}
+
+impl Fixture {
+    /// A fixture whose database also holds the demo seller accounts (debug builds hash
+    /// their passwords with light argon2 parameters, so this takes milliseconds).
+    pub async fn with_sellers() -> Fixture {
+        let fixture = Fixture::without_dist().await;
+        crossdock_server::seed_demo_accounts(&fixture.state.db)
+            .await
+            .unwrap();
+        fixture
+    }
+
+    /// Signs demo seller `seller_id` in with its documented credentials.
+    pub async fn sign_in(&self, seller_id: &str) -> SignedIn {
+        let body = serde_json::json!({
+            "login": crossdock_server::demo_login(seller_id),
+            "password": crossdock_server::demo_password(seller_id),
+        });
+        let request = Request::post("/api/seller/session")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let (response, bytes) = self.send(request).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
+        let cookie = header(&response, "set-cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        SignedIn {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+            body,
+        }
+    }
+
+    /// Sends `method uri` as `who` (cookie and CSRF token), with a JSON body when given;
+    /// the status and the parsed answer (`null` when there is no body).
+    pub async fn as_seller(
+        &self,
+        who: &SignedIn,
+        method: &str,
+        uri: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("cookie", &who.cookie)
+            .header("x-csrf-token", &who.csrf);
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let (response, bytes) = self.send(request.body(body).unwrap()).await;
+        let json = if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&bytes)))
+        };
+        (response.status().as_u16(), json)
+    }
 }

@@ -1,0 +1,115 @@
+//! The seller panel's accounts and sessions: `/api/seller/session` to sign in, see who is
+//! signed in and sign out, the [`SellerSession`] extractor every other `/api/seller/...`
+//! endpoint takes, and [`require_owned_listing`] for their ownership checks.
+//!
+//! # Nothing in process memory
+//! Accounts, sessions and failed sign-ins are rows in the database
+//! (`migrations/20261125030000_seller_accounts.sql`), and the CSRF token is derived from
+//! the session's cookie, so two server instances on one database behave as one: a seller
+//! signs in through one and writes through the other, and throttling counts failures made
+//! through either.
+//!
+//! # Accounts ([`accounts`])
+//! Passwords are argon2id PHC strings. Release builds hash with argon2's defaults
+//! (19 MiB, 2 passes, 1 lane: OWASP's minimum); debug builds, which the tests run, with
+//! 1 MiB and 1 pass so a test signs in in milliseconds. A hash records its parameters and
+//! is verified with them; a successful sign-in re-hashes a password whose hash is weaker
+//! than the build's, so a database first seeded by a debug build is upgraded by the first
+//! sign-in under a release build. At most 4 argon2 computations run at once per process
+//! (each holds 19 MiB), so a burst of sign-ins queues instead of exhausting memory.
+//!
+//! The demo catalog's sellers get demo accounts at first start ([`seed_demo_accounts`]):
+//! login `<seller id>@demo.crossdock`, password `crossdock-demo-<seller id>` (for example
+//! `voltaic@demo.crossdock` / `crossdock-demo-voltaic`); `crossdock-server` prints them.
+//!
+//! # Sessions and cookies ([`session`])
+//! Signing in makes a random 256-bit token (from the operating system) and stores only
+//! its SHA-256. The cookie is `crossdock_session=<token>; HttpOnly; SameSite=Strict;
+//! Path=/; Max-Age=604800`, plus `Secure` when the request came through a TLS-terminating
+//! proxy (`X-Forwarded-Proto: https`) or the server runs with `CROSSDOCK_SECURE_COOKIES=1`.
+//! A session ends 12 hours after its last use (idle expiry, moved forward at most every
+//! 5 minutes) and 7 days after sign-in whatever happens (absolute expiry), when the seller
+//! signs out, or when the account is disabled.
+//!
+//! # CSRF
+//! Every write (any method but GET, HEAD and OPTIONS) under `/api/seller/` needs the header
+//! `x-csrf-token` equal to the session's token: HMAC-SHA256 keyed with the cookie's token,
+//! returned by signing in and by `GET /api/seller/session`. A page on another site cannot
+//! read it, so it cannot send it. Besides, a request a browser marks as coming from
+//! elsewhere is refused: `Sec-Fetch-Site` other than `same-origin`, or, from a browser
+//! that does not send `Sec-Fetch-Site`, an `Origin` whose host is not the request's `Host`
+//! (or `X-Forwarded-Host`). Signing in checks the same (no signing a browser into someone
+//! else's account from another site). Failures answer 403 with code `csrf`; requests
+//! without a session answer 401 `unauthenticated` first.
+//!
+//! # Throttling ([`throttle`])
+//! Failed sign-ins are rows in `login_attempts`. With 5 failures for one login, or 20
+//! from one client address, within 15 minutes, further attempts answer 429
+//! `too_many_requests` with `Retry-After` (seconds until the oldest counted failure leaves
+//! the window) without checking the password; a successful sign-in deletes its login's
+//! failures. Unknown logins are counted like known ones and cost the same argon2
+//! computation, and both answer the same 401 message, so nothing tells whether a login
+//! exists. The client address is the TCP peer (`ConnectInfo`, which `crossdock-server`
+//! serves with); an IPv6 client counts as its /64 network. In-process tests have no
+//! socket: there, and only there, the `x-test-client-address` header names the address
+//! (absent: "unknown"). Behind a reverse proxy every client has the proxy's address, so
+//! the per-address limit then counts the proxy; trusting `X-Forwarded-For` from a
+//! configured proxy is left to the scale-out work.
+//!
+//! # Ownership
+//! [`require_owned_listing`] answers 404 for a listing of another seller exactly as for
+//! one that does not exist, so nothing hints that it exists.
+
+pub mod accounts;
+pub mod auth;
+pub mod session;
+pub mod throttle;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use sqlx::SqlitePool;
+
+use crate::{ApiError, AppState};
+
+pub use accounts::seed_demo_accounts;
+pub use accounts::{DemoLogin, SeedError, demo_login, demo_password, demo_seller_logins};
+pub use session::SellerSession;
+
+/// `/api/seller/session`: sign in, who am I, sign out.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/seller/session",
+            get(auth::who_am_i)
+                .post(auth::sign_in)
+                .delete(auth::sign_out)
+                .layer(DefaultBodyLimit::max(16 * 1024)),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// `Ok` when listing `listing_id` belongs to `seller_id`. Another seller's listing answers
+/// the same 404 as a listing that does not exist.
+pub async fn require_owned_listing(
+    db: &SqlitePool,
+    seller_id: &str,
+    listing_id: i64,
+) -> Result<(), ApiError> {
+    let found = sqlx::query("SELECT 1 FROM listings WHERE id = $1 AND seller_id = $2")
+        .bind(listing_id)
+        .bind(seller_id)
+        .fetch_optional(db)
+        .await
+        .map_err(|e| ApiError::Internal(format!("looking up listing {listing_id}: {e}")))?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(ApiError::NotFound(format!(
+            "you have no listing {listing_id}: check the id in your SKU table"
+        ))),
+    }
+}
