@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the Leptos apps with `trunk build --release`: the storefront (index.html) into dist/
-# and the delivery explorer (explore.html, its own wasm) into dist/explore/, unless dist/ is
-# already a release build newer than every source it comes from (then it says so and
-# returns at once).
+# Builds the Leptos apps with `trunk build --release`, one per page, each with its own wasm
+# (src/app.rs): the storefront's home (index.html) into dist/, the listing page
+# (listing.html) into dist/pages/listing/, the cart (cart.html) into dist/pages/cart/ and
+# the delivery explorer (explore.html) into dist/explore/ — unless dist/ is already a
+# release build newer than every source it comes from (then it says so and returns at once).
 #   scripts/build-app.sh [--force]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,10 +12,11 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 stamp=dist/.crossdock-release-build
 sources=()
-for s in src style public index.html explore.html Trunk.toml Cargo.toml Cargo.lock crates/core package-lock.json; do
+for s in src style public index.html listing.html cart.html explore.html Trunk.toml Cargo.toml Cargo.lock crates/core package-lock.json; do
   [ -e "$s" ] && sources+=("$s")
 done
-if [ "${1:-}" != --force ] && [ -f dist/index.html ] && [ -f dist/explore/index.html ] && [ -f "$stamp" ] \
+if [ "${1:-}" != --force ] && [ -f dist/index.html ] && [ -f dist/explore/index.html ] \
+  && [ -f dist/pages/listing/index.html ] && [ -f dist/pages/cart/index.html ] && [ -f "$stamp" ] \
   && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
   echo "The app is up to date (dist/)."
   exit 0
@@ -24,9 +26,13 @@ fi
 cargo fetch --quiet
 echo "Building the app (first build ~3-5 min)…"
 started=$SECONDS
-# The storefront first: Trunk empties its dist folder, here dist/ (explorer included).
+# The home page first: Trunk empties its dist folder, here dist/ (the other pages included).
 RUST_LIB_BACKTRACE=0 trunk build index.html --release --offline
+RUST_LIB_BACKTRACE=0 trunk build listing.html --release --offline \
+  --dist dist/pages/listing --public-url /pages/listing/
+RUST_LIB_BACKTRACE=0 trunk build cart.html --release --offline \
+  --dist dist/pages/cart --public-url /pages/cart/
 RUST_LIB_BACKTRACE=0 trunk build explore.html --release --offline \
   --dist dist/explore --public-url /explore/
 touch "$stamp"
-echo "Built the app into dist/ (explorer: dist/explore/) in $((SECONDS - started)) s."
+echo "Built the app into dist/ (pages: dist/pages/listing/, dist/pages/cart/, dist/explore/) in $((SECONDS - started)) s."

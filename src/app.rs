@@ -1,26 +1,29 @@
-//! The two apps: shared contexts, the page chrome, and the routes. The storefront
-//! ([`App`]) and the delivery explorer ([`ExploreApp`]) are built into separate wasm
-//! files (one per page), so links between them are full page loads.
+//! The apps, one per page: every page is its own document with its own wasm, so that a
+//! shopper downloads only what the page in front of them needs (the storefront's home is
+//! the first page most shoppers see, and its first load is the one `make test` budgets
+//! hardest). Links between pages are plain links; the home page and the delivery explorer
+//! keep their state in the query string and move within themselves without a reload
+//! (`state::url`).
+//!
+//! | page              | app               | binary                         | HTML           |
+//! |-------------------|-------------------|--------------------------------|----------------|
+//! | `/` (and 404s)    | [`StorefrontApp`] | `src/main.rs`                  | `index.html`   |
+//! | `/listing/{id}`   | [`ListingApp`]    | `src/bin/crossdock-listing.rs` | `listing.html` |
+//! | `/cart`           | [`CartApp`]       | `src/bin/crossdock-cart.rs`    | `cart.html`    |
+//! | `/explore`        | [`ExploreApp`]    | `src/bin/crossdock-explore.rs` | `explore.html` |
 
 use leptos::prelude::*;
-use leptos_meta::provide_meta_context;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 
 use crate::components::{SiteFooter, SiteHeader};
-use crate::pages::{Cart, Explore, FullPageLoad, ListingPage, NotFound, Storefront};
+use crate::pages::{Cart, Explore, ListingPage, NotFound, Storefront};
 use crate::state::cart::provide_cart;
 use crate::state::clock::provide_clock;
 use crate::state::destination::provide_destination;
-use crate::state::explore::EXPLORE_PATH;
 use crate::state::network::provide_network;
-use crate::state::page::provide_page;
+use crate::state::url::provide_url;
 
-/// The contexts every page uses (`explorer`: in the explorer's app).
-fn provide_contexts(explorer: bool) {
-    provide_page(explorer);
-    provide_meta_context();
+/// The contexts every page uses.
+fn provide_contexts() {
     // Loads the delivery network once per page load, for every page that needs it.
     provide_network();
     provide_destination();
@@ -41,48 +44,50 @@ fn Chrome(children: Children) -> impl IntoView {
     }
 }
 
-/// The storefront: every page but the delivery explorer (`/explore` is its own page,
-/// served by the server from the explorer's build, and linked with `rel="external"`;
-/// should the router get there, by the back button say, `storefront_fallback` loads
-/// that page).
+/// Home and search (`/`). The server also answers every unknown path with this page,
+/// which then shows "not found".
 #[component]
-pub fn App() -> impl IntoView {
-    provide_contexts(false);
+pub fn StorefrontApp() -> impl IntoView {
+    provide_contexts();
+    let url = provide_url();
+    let home = url.with_untracked(|l| l.path == "/" || l.path == "/index.html");
     view! {
-        <Router>
-            <Chrome>
-                <Routes fallback=storefront_fallback>
-                    <Route path=path!("/") view=Storefront />
-                    <Route path=path!("/listing/:id") view=ListingPage />
-                    <Route path=path!("/cart") view=Cart />
-                </Routes>
-            </Chrome>
-        </Router>
+        <Chrome>
+            {if home { view! { <Storefront /> }.into_any() } else { view! { <NotFound /> }.into_any() }}
+        </Chrome>
     }
 }
 
-/// The storefront's answer to a path it has no route for: the explorer's page is loaded
-/// from the server, anything else is not found.
-fn storefront_fallback() -> AnyView {
-    if use_location().pathname.get_untracked() == EXPLORE_PATH {
-        view! { <FullPageLoad /> }.into_any()
-    } else {
-        view! { <NotFound /> }.into_any()
+/// A listing (`/listing/{id}`).
+#[component]
+pub fn ListingApp() -> impl IntoView {
+    provide_contexts();
+    view! {
+        <Chrome>
+            <ListingPage />
+        </Chrome>
     }
 }
 
-/// The delivery explorer's page (`/explore`). Its links to the storefront are full page
-/// loads; any other path the router gets to is loaded from the server, as a new page.
+/// The cart (`/cart`).
+#[component]
+pub fn CartApp() -> impl IntoView {
+    provide_contexts();
+    view! {
+        <Chrome>
+            <Cart />
+        </Chrome>
+    }
+}
+
+/// The delivery explorer (`/explore`).
 #[component]
 pub fn ExploreApp() -> impl IntoView {
-    provide_contexts(true);
+    provide_contexts();
+    provide_url();
     view! {
-        <Router>
-            <Chrome>
-                <Routes fallback=|| view! { <FullPageLoad /> }>
-                    <Route path=path!("/explore") view=Explore />
-                </Routes>
-            </Chrome>
-        </Router>
+        <Chrome>
+            <Explore />
+        </Chrome>
     }
 }

@@ -128,3 +128,13 @@ pub fn language() -> String {
         String::new()
     }
 }
+
+/// Sets the document's title (what the tab and the history show).
+pub fn set_title(title: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(title);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = title;
+}

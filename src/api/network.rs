@@ -5,13 +5,16 @@
 use crossdock_core::Network;
 
 use super::ApiError;
-use super::http::get_text;
+use super::http::get_text_and_etag;
 
 /// Where the server publishes the network.
 pub const NETWORK_URL: &str = "/api/network";
 
-/// Fetches, parses and validates the network.
+/// Fetches, parses and validates the network. Its content hash (shown by the explorer) is
+/// the server's strong ETag, the SHA-256 of the file, so the wasm needs no SHA-256 of its
+/// own; empty when the answer has none.
 pub async fn fetch_network() -> Result<Network, ApiError> {
-    let text = get_text(NETWORK_URL).await?;
-    Network::from_json(&text).map_err(|e| ApiError::Invalid(e.to_string()))
+    let (text, etag) = get_text_and_etag(NETWORK_URL).await?;
+    Network::from_json_with_hash(&text, etag.unwrap_or_default())
+        .map_err(|e| ApiError::Invalid(e.to_string()))
 }

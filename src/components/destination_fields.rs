@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::Field;
+use crate::model::format::capitalise;
 use crate::state::explore::ExploreState;
 
 /// Where the order goes: the market and a postal code checked against the market's
@@ -52,9 +53,7 @@ pub fn DestinationFields(
             Some(z) => Some(format!("Delivery zone: {z}")),
             None => {
                 let hint = postal_rule().2;
-                let mut c = hint.chars();
-                c.next()
-                    .map(|f| format!("{}{}.", f.to_uppercase(), c.as_str()))
+                (!hint.is_empty()).then(|| format!("{}.", capitalise(&hint)))
             }
         }
     });

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::Picture;
 use crate::api::catalog::ListingSummary;
@@ -57,7 +56,7 @@ pub fn ListingCard(
     };
     view! {
         <li class="card" data-testid="listing-card" data-listing-id=item.id.to_string()>
-            <A href=href attr:class="card-link">
+            <a href=href class="card-link">
                 <Picture
                     src=item.image.as_ref().map(|p| p.url.clone())
                     category=item.category.clone()
@@ -65,7 +64,7 @@ pub fn ListingCard(
                     eager=eager
                 />
                 <h3 class="card-title">{item.title.clone()}</h3>
-            </A>
+            </a>
             <p class="card-price">
                 <span data-testid="card-price">{move || format_money(&price, &locale.get())}</span>
                 {was

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::Field;
-use crate::model::format::{dims_text, weight_text};
+use crate::model::format::{capitalise, dims_text, weight_text};
 use crate::model::presets::{PRESETS, preset};
 use crate::state::explore::ExploreState;
 
@@ -34,10 +34,7 @@ pub fn ProductFields(
                 if notes.is_empty() {
                     "Accepted in every fulfilment mode.".to_string()
                 } else {
-                    let mut s = notes.join("; ");
-                    if let Some(first) = s.get(..1) {
-                        s = first.to_uppercase() + s.get(1..).unwrap_or("");
-                    }
+                    let s = capitalise(&notes.join("; "));
                     s + "."
                 }
             })
@@ -173,7 +170,7 @@ pub fn ProductFields(
                             ]
                                 .iter()
                                 .find_map(|(what, err)| {
-                                    err.as_ref().map(|m| format!("{what}: {}", m.to_lowercase()))
+                                    err.as_ref().map(|m| format!("{what}: {}", m.to_ascii_lowercase()))
                                 })
                         })
                         .map(|m| view! { <p class="error" role="alert">{m}</p> })

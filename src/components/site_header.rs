@@ -1,21 +1,17 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::DestinationPicker;
 use crate::state::cart::use_cart;
-use crate::state::page::storefront_rel;
 
 /// The bar at the top of every page: the brand, the destination picker and the cart.
-/// The storefront and the explorer are separate pages: links between them are full page
-/// loads (`rel="external"`).
+/// Every page is its own document: links between pages are plain links.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let cart = use_cart();
-    let rel = storefront_rel();
     view! {
         <header class="site-header">
             <div class="wrap site-header-inner">
-                <A href="/" attr:class="brand" attr:rel=rel>
+                <a href="/" class="brand">
                     <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
                         <rect width="32" height="32" rx="7" fill="currentColor"></rect>
                         <path
@@ -34,18 +30,18 @@ pub fn SiteHeader() -> impl IntoView {
                         ></path>
                     </svg>
                     <span>"Crossdock"</span>
-                </A>
+                </a>
                 <DestinationPicker />
                 <nav class="site-nav" aria-label="Main">
-                    <A href="/explore" attr:rel="external">
+                    <a href="/explore">
                         "Delivery explorer"
-                    </A>
-                    <A href="/cart" attr:class="cart-link" attr:data-testid="cart-link" attr:rel=rel>
+                    </a>
+                    <a href="/cart" class="cart-link" data-testid="cart-link">
                         "Cart "
                         <span class="cart-count" data-testid="cart-count">
                             {move || cart.count().to_string()}
                         </span>
-                    </A>
+                    </a>
                 </nav>
             </div>
         </header>

@@ -55,7 +55,7 @@ pub fn Timeline(
         .into_iter()
         .map(|leg| {
             let sr = format!("{}: {}, {}.", leg.name, leg.days_text, leg.when_text);
-            let kind_class = format!("tl-bar sure kind-{}", leg.kind.to_lowercase().replace(' ', "-"));
+            let kind_class = format!("tl-bar sure kind-{}", leg.kind.to_ascii_lowercase().replace(' ', "-"));
             view! {
                 <li class="tl-row">
                     <div class="tl-label">

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crossdock_core::engine::{Estimator, Quote};
 use crossdock_core::{Destination, Instant, Listing, Network, StockLine};
 
+use super::format::capitalise;
 use super::query::{ExploreQuery, stock_warehouses};
 
 /// Largest weight the explorer accepts, in grams (10 t).
@@ -161,14 +162,6 @@ pub fn estimate(net: &Network, q: &ExploreQuery, now: Instant) -> Estimate {
         errors,
         postal,
         quote,
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

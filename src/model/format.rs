@@ -10,6 +10,16 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// "Sep" for month 9.
+/// `s` with its first letter in capitals. ASCII only: the app's words are English, and
+/// Unicode case tables would add 26 KB to every page's wasm.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 pub fn month_name(month: u8) -> &'static str {
     MONTHS
         .get(usize::from(month).wrapping_sub(1))

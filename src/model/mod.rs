@@ -10,6 +10,7 @@ pub mod presets;
 pub mod query;
 pub mod search;
 pub mod timeline;
+pub mod url;
 pub mod view;
 
 /// The repository's default network, for tests.

@@ -147,7 +147,7 @@ impl ExploreQuery {
                 Some(p) => q.set_preset(p),
                 None => notices.push(format!(
                     "The link names a product preset \"{id}\" we do not have: showing a {}.",
-                    DEFAULT_PRESET.name.to_lowercase()
+                    DEFAULT_PRESET.name.to_ascii_lowercase()
                 )),
             },
             None => {
@@ -173,7 +173,7 @@ impl ExploreQuery {
                 } else {
                     notices.push(format!(
                         "The link names a category \"{c}\" we do not have: showing {}.",
-                        category_name(net, &q.category).to_lowercase()
+                        category_name(net, &q.category).to_ascii_lowercase()
                     ));
                 }
             }
@@ -184,7 +184,7 @@ impl ExploreQuery {
                 Some(mode) => q.mode = mode,
                 None => notices.push(format!(
                     "The link names a fulfilment mode \"{m}\" we do not have: showing {}.",
-                    DEFAULT_MODE.label().to_lowercase()
+                    DEFAULT_MODE.label().to_ascii_lowercase()
                 )),
             }
         }

@@ -2,12 +2,12 @@
 //! platform's choice and one card per route. Money is formatted by the function passed
 //! in (the browser's `Intl.NumberFormat` in the app, a plain one in tests).
 
-use crossdock_core::engine::{Quote, RouteOption, RouteStatus};
+use crossdock_core::engine::{Part, Quote, RouteOption, RouteStatus};
 use crossdock_core::{Instant, Money, Network};
 
 use super::format::{
-    clock_text, days_text, leg_kind_text, offset_text, percent_text, short_date, weight_text,
-    window_text,
+    capitalise, clock_text, days_text, leg_kind_text, offset_text, percent_text, short_date,
+    weight_text, window_text,
 };
 use super::timeline::{Axis, Span, Tick, share_heights};
 
@@ -189,24 +189,7 @@ pub fn quote_view(net: &Network, quote: &Quote, money: &dyn Fn(&Money) -> String
         .iter()
         .map(|r| route_view(net, quote, r, axis.as_ref(), year, money))
         .collect();
-    let feasible = routes
-        .iter()
-        .filter(|r| matches!(r.verdict, RouteVerdict::Feasible(_)))
-        .count();
-    let parts = routes.iter().filter(|r| r.part.is_some()).count();
-    let routes_title = format!(
-        "{} candidate {} · {}",
-        routes.len(),
-        if routes.len() == 1 { "route" } else { "routes" },
-        if feasible == 0 && parts > 1 {
-            format!(
-                "none ships all {} alone: split in {parts} parts",
-                quote.quantity
-            )
-        } else {
-            format!("{feasible} can ship")
-        }
-    );
+    let routes_title = routes_title(quote);
     QuoteView {
         zone_name: quote.zone_name.clone(),
         today_text: short_date(quote.today, year),
@@ -219,6 +202,135 @@ pub fn quote_view(net: &Network, quote: &Quote, money: &dyn Fn(&Money) -> String
     }
 }
 
+/// "3 candidate routes · 2 can ship", or how the order is split when no route ships it all.
+fn routes_title(quote: &Quote) -> String {
+    let total = quote.routes.len();
+    let feasible = quote
+        .routes
+        .iter()
+        .filter(|r| matches!(r.status, RouteStatus::Feasible(_)))
+        .count();
+    let parts = quote.plan.as_ref().map_or(0, |p| p.parts.len());
+    format!(
+        "{total} candidate {} · {}",
+        if total == 1 { "route" } else { "routes" },
+        if feasible == 0 && parts > 1 {
+            format!(
+                "none ships all {} alone: split in {parts} parts",
+                quote.quantity
+            )
+        } else {
+            format!("{feasible} can ship")
+        }
+    )
+}
+
+/// The city of warehouse `id` ("Ontario, California"), or nothing.
+fn city_of(net: &Network, id: &str) -> String {
+    net.file
+        .warehouses
+        .iter()
+        .find(|w| w.id == id)
+        .map(|w| w.city.clone())
+        .unwrap_or_default()
+}
+
+/// How many parts the plan has and the part `warehouse` ships, when it ships one.
+fn plan_part<'q>(quote: &'q Quote, warehouse: &str) -> Option<(usize, &'q Part)> {
+    let p = quote.plan.as_ref()?;
+    let part = p.parts.iter().find(|part| part.warehouse == warehouse)?;
+    Some((p.parts.len(), part))
+}
+
+/// The badge of a route the plan uses: "Platform's choice", or "Ships 6 of 10" for a part
+/// of a split shipment.
+fn chosen_badge(quote: &Quote, parts: usize, part: &Part) -> String {
+    if parts == 1 {
+        "Platform's choice".to_string()
+    } else {
+        format!("Ships {} of {}", part.quantity, quote.quantity)
+    }
+}
+
+/// One route as a row of the listing page's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteRow {
+    pub warehouse_name: String,
+    pub city: String,
+    /// The window, or "—" when the route cannot ship.
+    pub window_text: String,
+    /// What the shopper pays for delivery ("Free", "$5.99"); empty for a part of a split.
+    pub fee_text: String,
+    /// What delivery costs the platform; empty when the route cannot ship.
+    pub cost_text: String,
+    /// The badge of a chosen route, or why the route cannot ship.
+    pub note: String,
+    pub chosen: bool,
+}
+
+/// The listing page's comparison of routes: the reason for the platform's choice and one
+/// row per candidate route (the explorer's [`quote_view`] shows the same routes as cards
+/// with a timeline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteTableView {
+    /// Why the platform chose its route, in the engine's words.
+    pub sentence: Option<String>,
+    /// "3 candidate routes · 2 can ship".
+    pub title: String,
+    pub rows: Vec<RouteRow>,
+}
+
+/// The table of routes for a quote.
+pub fn route_table(
+    net: &Network,
+    quote: &Quote,
+    money: &dyn Fn(&Money) -> String,
+) -> RouteTableView {
+    let year = quote.today.ymd().0;
+    let rows = quote
+        .routes
+        .iter()
+        .map(|r| {
+            let share = plan_part(quote, &r.warehouse);
+            let badge = share.map(|(n, part)| chosen_badge(quote, n, part));
+            let (window_text, fee_text, cost_text, note) = match (&r.status, share) {
+                (RouteStatus::Feasible(f), _) => (
+                    window_text(f.window.earliest, f.window.latest, year),
+                    fee(&f.shopper_fee, money),
+                    money(&f.cost),
+                    badge.clone().unwrap_or_default(),
+                ),
+                (RouteStatus::Infeasible(_), Some((n, part))) if n > 1 => (
+                    window_text(part.window.earliest, part.window.latest, year),
+                    String::new(),
+                    money(&part.cost),
+                    badge.clone().unwrap_or_default(),
+                ),
+                (RouteStatus::Infeasible(i), _) => (
+                    "—".to_string(),
+                    String::new(),
+                    String::new(),
+                    format!("Can't ship: {}", i.message),
+                ),
+            };
+            RouteRow {
+                warehouse_name: r.warehouse_name.clone(),
+                city: city_of(net, &r.warehouse),
+                window_text,
+                fee_text,
+                cost_text,
+                note,
+                chosen: badge.is_some(),
+            }
+        })
+        .collect();
+    RouteTableView {
+        sentence: quote.plan.as_ref().map(|p| p.sentence.clone()),
+        title: routes_title(quote),
+        rows,
+    }
+}
+
 fn route_view(
     net: &Network,
     quote: &Quote,
@@ -227,24 +339,9 @@ fn route_view(
     year: i32,
     money: &dyn Fn(&Money) -> String,
 ) -> RouteView {
-    let city = net
-        .file
-        .warehouses
-        .iter()
-        .find(|w| w.id == r.warehouse)
-        .map(|w| w.city.clone())
-        .unwrap_or_default();
-    let plan_part = quote.plan.as_ref().and_then(|p| {
-        let part = p.parts.iter().find(|part| part.warehouse == r.warehouse)?;
-        Some((p.parts.len(), part))
-    });
-    let chosen = plan_part.map(|(n, part)| {
-        if n == 1 {
-            "Platform's choice".to_string()
-        } else {
-            format!("Ships {} of {}", part.quantity, quote.quantity)
-        }
-    });
+    let city = city_of(net, &r.warehouse);
+    let plan_part = plan_part(quote, &r.warehouse);
+    let chosen = plan_part.map(|(n, part)| chosen_badge(quote, n, part));
     let part = plan_part.filter(|(n, _)| *n > 1).map(|(_, part)| PartView {
         share_text: format!(
             "Ships {} of {} in a split shipment",
@@ -324,14 +421,6 @@ fn ppm_text(ppm: u32) -> String {
         "under 1\u{a0}% of orders".to_string()
     } else {
         format!("{}\u{a0}% of orders", ppm / 10_000)
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

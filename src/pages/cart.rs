@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
+use crate::browser::set_title;
 use crossdock_core::engine::{Destination, Estimator};
 use crossdock_core::{Instant, Network};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::api::catalog::{ListingDetail, QuoteAsk, QuoteLine, QuoteLineAsk};
 use crate::api::{ApiError, fetch_listing, post_quote};
@@ -19,6 +18,7 @@ use crate::model::cart::{CartLine, MAX_QTY, PricedLine, totals};
 use crate::model::destination::Resolved;
 use crate::state::cart::use_cart;
 use crate::state::destination::use_destination;
+use crate::state::load::Load;
 use crate::state::network::use_network;
 
 /// Lines shipping together from one warehouse: its id, the titles, and the window
@@ -40,6 +40,7 @@ struct Checked {
 /// The cart page.
 #[component]
 pub fn Cart() -> impl IntoView {
+    set_title("Your cart · Crossdock");
     let cart = use_cart();
     let dest = use_destination();
     let network = use_network();
@@ -48,7 +49,7 @@ pub fn Cart() -> impl IntoView {
         Some(Ok(n)) => Some(dest.resolve(&n)),
         _ => None,
     });
-    let checked = LocalResource::new(move || {
+    let checked = Load::new(move || {
         let lines = cart.lines();
         let r = resolved.get();
         attempt.get();
@@ -109,7 +110,6 @@ pub fn Cart() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Your cart · Crossdock" />
         <div class="wrap cart-page">
             <h1>"Your cart"</h1>
             {move || {
@@ -117,9 +117,9 @@ pub fn Cart() -> impl IntoView {
                     return view! {
                         <div class="empty" data-testid="cart-empty">
                             <p>"Your cart is empty."</p>
-                            <A href="/" attr:class="button button-primary">
+                            <a href="/" class="button button-primary">
                                 "Browse listings"
-                            </A>
+                            </a>
                         </div>
                     }
                         .into_any();
@@ -283,11 +283,11 @@ fn CartBody(
         let max = MAX_QTY.min(available.max(1));
         rows.push(view! {
             <li class="cart-line" data-testid="cart-line" data-listing-id=id.clone()>
-                <A href=format!("/listing/{id}") attr:class="cart-pic" attr:tabindex="-1" attr:aria-hidden="true">
+                <a href=format!("/listing/{id}") class="cart-pic" tabindex="-1" aria-hidden="true">
                     <Picture src=pic category=cat alt=String::new() />
-                </A>
+                </a>
                 <div class="cart-info">
-                    <A href=format!("/listing/{id}") attr:class="cart-title">{title.clone()}</A>
+                    <a href=format!("/listing/{id}") class="cart-title">{title.clone()}</a>
                     <p class="cart-unit">{format!("{} each", money(&unit))}</p>
                     {browser_window.map(|(e, l)| view! {
                         <p class="cart-eta" data-testid="cart-window">"Arrives " <strong>{compact_window(e, l, year)}</strong></p>

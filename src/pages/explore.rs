@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
+use crate::browser::set_title;
 use crossdock_core::Network;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::components::{
     DestinationFields, FulfilmentFields, LinkNotices, LoadError, OrderFields, ProductFields,
@@ -15,9 +15,9 @@ use crate::state::network::use_network;
 /// route the platform could use, recomputed in the browser as anything changes.
 #[component]
 pub fn Explore() -> impl IntoView {
+    set_title("Delivery explorer · Crossdock");
     let network = use_network();
     view! {
-        <Title text="Delivery explorer · Crossdock" />
         <div class="wrap explore">
             <header class="page-head">
                 <h1>"Delivery explorer"</h1>

@@ -7,35 +7,34 @@ use std::sync::Arc;
 use crossdock_core::engine::{Destination, Estimator, Quote};
 use crossdock_core::{Instant, Network};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::catalog::ListingDetail;
 use crate::api::{ApiError, fetch_listing};
 use crate::browser::format_money;
-use crate::components::{LoadError, Picture, PlanSummary, RouteCard};
+use crate::browser::set_title;
+use crate::components::{LoadError, Picture, RouteTable};
 use crate::model::destination::Resolved;
 use crate::model::format::{countdown_text, short_date};
 use crate::model::query::category_name;
-use crate::model::view::quote_view;
+use crate::model::url::listing_id;
+use crate::model::view::route_table;
 use crate::pages::NotFound;
 use crate::state::cart::use_cart;
 use crate::state::clock::Clock;
 use crate::state::destination::use_destination;
+use crate::state::load::Load;
 use crate::state::network::use_network;
 
 /// The listing page.
 #[component]
 pub fn ListingPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())));
+    let id = listing_id(&window().location().pathname().unwrap_or_default());
     let dest = use_destination();
     let network = use_network();
     let market = Memo::new(move |_| dest.get().market);
     let attempt = RwSignal::new(0u32);
-    let detail = LocalResource::new(move || {
-        let (id, market) = (id.get(), market.get());
+    let detail = Load::new(move || {
+        let market = market.get();
         attempt.get();
         async move {
             match id {
@@ -225,22 +224,8 @@ fn Listing(detail: ListingDetail, net: Arc<Network>) -> impl IntoView {
         let loc = locale();
         quote.with(|q| {
             q.as_ref().ok().map(|q| {
-                let v = net_s.with_value(|n| quote_view(n, q, &|m| format_money(m, &loc)));
-                let plan = v.plan.map(|p| view! { <PlanSummary plan=p clock=clock /> });
-                let axis = v.axis;
-                let ticks = v.ticks;
-                let cards = v
-                    .routes
-                    .into_iter()
-                    .map(|r| view! { <RouteCard route=r axis=axis ticks=ticks.clone() clock=clock /> })
-                    .collect_view();
-                view! {
-                    {plan}
-                    <div class="routes-head">
-                        <h3>{v.routes_title}</h3>
-                    </div>
-                    <div class="routes">{cards}</div>
-                }
+                let table = net_s.with_value(|n| route_table(n, q, &|m| format_money(m, &loc)));
+                view! { <RouteTable table=table /> }
             })
         })
     };
@@ -256,13 +241,13 @@ fn Listing(detail: ListingDetail, net: Arc<Network>) -> impl IntoView {
         }
     };
 
+    set_title(&format!("{title} · Crossdock"));
     view! {
-        <Title text=format!("{title} · Crossdock") />
         <script type="application/ld+json" data-testid="json-ld">{json_ld}</script>
         <nav class="wrap crumbs" aria-label="Breadcrumb">
-            <A href="/">"Home"</A>
+            <a href="/">"Home"</a>
             " › "
-            <A href=format!("/?category={}", cat_id)>{category.clone()}</A>
+            <a href=format!("/?category={}", cat_id)>{category.clone()}</a>
         </nav>
         <article class="wrap listing" data-testid="listing" data-listing-id=id.clone()>
             <div class="gallery">
@@ -361,7 +346,7 @@ fn Listing(detail: ListingDetail, net: Arc<Network>) -> impl IntoView {
                     </button>
                 </div>
                 <p class="added" role="status" data-testid="added">
-                    {move || added.get().then(|| view! { "Added to your cart. " <A href="/cart">"View cart"</A> })}
+                    {move || added.get().then(|| view! { "Added to your cart. " <a href="/cart">"View cart"</a> })}
                 </p>
                 {split_note}
             </div>
@@ -421,7 +406,7 @@ fn description(text: &str) -> impl IntoView + use<> {
 
 /// A JSON string literal.
 fn js(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    crossdock_core::json::quote(s)
 }
 
 /// schema.org Product + Offer + OfferShippingDetails, from the engine's quote.

@@ -2,14 +2,12 @@
 
 mod cart;
 mod explore;
-mod full_page_load;
 mod listing;
 mod not_found;
 mod storefront;
 
 pub use cart::Cart;
 pub use explore::Explore;
-pub use full_page_load::FullPageLoad;
 pub use listing::ListingPage;
 pub use not_found::NotFound;
 pub use storefront::Storefront;

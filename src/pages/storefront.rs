@@ -5,19 +5,18 @@ use crossdock_core::engine::{Destination, Estimator};
 use crossdock_core::{Instant, Mode};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::catalog::ListingPage;
 use crate::api::{ApiError, fetch_listings};
+use crate::browser::set_title;
 use crate::components::{ListingCard, LoadError};
 use crate::model::card::{CardEstimate, card_estimate, day_month};
 use crate::model::search::{PER_PAGE, SearchQuery, Sort, mode_filter_label, page_links};
 use crate::state::clock::Clock;
 use crate::state::destination::use_destination;
+use crate::state::load::Load;
 use crate::state::network::use_network;
+use crate::state::url::{Nav, use_url};
 
 /// Words to try when a search finds nothing.
 const SUGGESTIONS: [&str; 5] = ["phone case", "lamp", "charger", "jacket", "garden"];
@@ -25,9 +24,8 @@ const SUGGESTIONS: [&str; 5] = ["phone case", "lamp", "charger", "jacket", "gard
 /// Home and search.
 #[component]
 pub fn Storefront() -> impl IntoView {
-    let query_map = use_query_map();
-    let navigate = use_navigate();
-    let query = Memo::new(move |_| query_map.with(|m| SearchQuery::parse(|k| m.get(k))));
+    let url = use_url();
+    let query = Memo::new(move |_| url.with(|l| SearchQuery::parse(|k| l.query.get(k))));
     let network = use_network();
     let dest = use_destination();
     let clock = Clock::live();
@@ -54,7 +52,7 @@ pub fn Storefront() -> impl IntoView {
         }
     });
     let attempt = RwSignal::new(0u32);
-    let listings = LocalResource::new(move || {
+    let listings = Load::new(move || {
         let key = api_key.get();
         attempt.get();
         async move {
@@ -108,16 +106,18 @@ pub fn Storefront() -> impl IntoView {
             .unwrap_or_else(|| "en-US".to_string())
     });
 
-    let go = {
-        let navigate = navigate.clone();
-        move |q: SearchQuery| {
-            navigate(&q.href(), NavigateOptions::default());
-        }
-    };
+    let go = move |q: SearchQuery| url.navigate(&q.href(), Nav::Push);
+    Effect::new(move |_| {
+        let q = query.with(|q| q.q.clone());
+        set_title(&if q.is_empty() {
+            "Crossdock — shop cross-border, delivered when we say".to_string()
+        } else {
+            format!("{q} · Crossdock")
+        });
+    });
     let search_text = RwSignal::new(query.get_untracked().q);
     Effect::new(move |_| search_text.set(query.get().q));
     let on_search = {
-        let go = go.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
             let mut q = query.get_untracked();
@@ -132,7 +132,6 @@ pub fn Storefront() -> impl IntoView {
         }
     };
     let set = {
-        let go = go.clone();
         move |f: Box<dyn Fn(&mut SearchQuery)>| {
             let mut q = query.get_untracked();
             f(&mut q);
@@ -178,11 +177,11 @@ pub fn Storefront() -> impl IntoView {
             .collect::<Vec<_>>()
     };
 
-    let set_category = set.clone();
-    let set_mode = set.clone();
-    let set_arrives = set.clone();
-    let set_sort = set.clone();
-    let clear = go.clone();
+    let set_category = set;
+    let set_mode = set;
+    let set_arrives = set;
+    let set_sort = set;
+    let clear = go;
     let results = move || {
         let q = query.get();
         match page_data() {
@@ -203,7 +202,6 @@ pub fn Storefront() -> impl IntoView {
             }
             .into_any(),
             Some(Ok(p)) if p.items.is_empty() => {
-                let clear = clear.clone();
                 let suggestions = SUGGESTIONS
                     .iter()
                     .map(|s| {
@@ -214,7 +212,7 @@ pub fn Storefront() -> impl IntoView {
                         .href();
                         view! {
                             <li>
-                                <A href=href>{*s}</A>
+                                <a href=href.clone() on:click=url.on_link_click(href)>{*s}</a>
                             </li>
                         }
                     })
@@ -322,14 +320,6 @@ pub fn Storefront() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || {
-            let q = query.get();
-            if q.q.is_empty() {
-                "Crossdock — shop cross-border, delivered when we say".to_string()
-            } else {
-                format!("{} · Crossdock", q.q)
-            }
-        } />
         <div class="wrap store">
             <form class="search" role="search" on:submit=on_search>
                 <label for="search-q" class="visually-hidden">"Search listings"</label>
@@ -515,9 +505,9 @@ fn About() -> impl IntoView {
                     </article>
                 </div>
                 <p>
-                    <A href="/explore" attr:class="button button-primary" attr:rel="external">
+                    <a href="/explore" class="button button-primary">
                         "Open the delivery explorer"
-                    </A>
+                    </a>
                 </p>
             </div>
         </section>

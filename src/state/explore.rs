@@ -6,19 +6,17 @@ use std::time::Duration;
 
 use crossdock_core::{Instant, Network};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::browser::now_unix;
 use crate::model::estimate::{Estimate, estimate};
 use crate::model::query::ExploreQuery;
 use crate::state::clock::Clock;
+use crate::state::url::{Nav, use_url};
 
 /// Path of the explorer page.
 pub const EXPLORE_PATH: &str = "/explore";
 
-/// A `Copy` handle on the explorer's state. Create it with [`ExploreState::new`] inside a
-/// `<Router>`; hand it to the explorer's components as a prop.
+/// A `Copy` handle on the explorer's state. Create it with [`ExploreState::new`]; hand it to the explorer's components as a prop.
 #[derive(Clone, Copy)]
 pub struct ExploreState {
     net: StoredValue<Arc<Network>>,
@@ -87,19 +85,17 @@ impl ExploreState {
     /// Sets up the explorer's state from the URL, keeps the two in step (the URL is replaced,
     /// not pushed, as inputs change), and starts the clock.
     pub fn new(net: Arc<Network>) -> ExploreState {
-        let query_map = use_query_map();
-        let location = use_location();
-        let navigate = use_navigate();
+        let url = use_url();
         let parse = {
             let net = net.clone();
-            move || query_map.with(|m| ExploreQuery::parse(&net, |k| m.get(k)))
+            move || url.with(|l| ExploreQuery::parse(&net, |k| l.query.get(k)))
         };
         let (initial, initial_notices) = untrack(&parse);
         let query = RwSignal::new(initial);
         let notices = RwSignal::new(initial_notices);
 
         // Only while the URL is the explorer's: leaving the page must not bring it back.
-        let on_page = move || location.pathname.with_untracked(|p| p == EXPLORE_PATH);
+        let on_page = move || url.with_untracked(|l| l.path == EXPLORE_PATH);
         // The URL changed (a link, back/forward): follow it.
         Effect::new(move |_| {
             let (q, n) = parse();
@@ -118,16 +114,9 @@ impl ExploreState {
             if !on_page() {
                 return;
             }
-            let current = location.search.get_untracked();
+            let current = url.with_untracked(|l| l.search.clone());
             if current.trim_start_matches('?') != qs {
-                navigate(
-                    &format!("{EXPLORE_PATH}?{qs}"),
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
+                url.navigate(&format!("{EXPLORE_PATH}?{qs}"), Nav::Replace);
             }
         });
 

@@ -4,5 +4,6 @@ pub mod cart;
 pub mod clock;
 pub mod destination;
 pub mod explore;
+pub mod load;
 pub mod network;
-pub mod page;
+pub mod url;

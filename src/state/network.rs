@@ -6,11 +6,12 @@ use crossdock_core::Network;
 use leptos::prelude::*;
 
 use crate::api::{ApiError, fetch_network};
+use crate::state::load::Load;
 
 /// A `Copy` handle on the network: loading (`None`), loaded, or failed.
 #[derive(Clone, Copy)]
 pub struct NetworkHandle {
-    resource: LocalResource<Result<Arc<Network>, ApiError>>,
+    resource: Load<Result<Arc<Network>, ApiError>>,
 }
 
 impl NetworkHandle {
@@ -26,14 +27,14 @@ impl NetworkHandle {
 
     /// Fetches it again (after a failure).
     pub fn retry(&self) {
-        self.resource.refetch();
+        self.resource.reload();
     }
 }
 
 /// Starts loading the network and makes it available to every component below.
 pub fn provide_network() -> NetworkHandle {
     let handle = NetworkHandle {
-        resource: LocalResource::new(|| async { fetch_network().await.map(Arc::new) }),
+        resource: Load::new(|| async { fetch_network().await.map(Arc::new) }),
     };
     provide_context(handle);
     handle

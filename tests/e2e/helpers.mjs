@@ -92,3 +92,17 @@ export async function waitForApp(page, timeout = 15_000) {
     );
   }
 }
+
+/**
+ * Remembers `dest` ("US|10001") as the shopper's destination when the context opens its
+ * first page. Every page is its own document, so an init script runs on each navigation:
+ * this one writes the destination once per tab (a sessionStorage flag), and a destination
+ * changed on one page carries on to the next, as it does for a shopper.
+ */
+export async function rememberDestination(context, dest) {
+  await context.addInitScript((d) => {
+    if (sessionStorage.getItem('crossdock.test.destination-set')) return;
+    sessionStorage.setItem('crossdock.test.destination-set', '1');
+    localStorage.setItem('crossdock.destination', d);
+  }, dest);
+}

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { launchBrowser, url, waitForApp } from './helpers.mjs';
+import { launchBrowser, rememberDestination, url, waitForApp } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -29,7 +29,7 @@ for (const [name, viewport] of [
 ]) {
   test(`home, listing and cart have no serious or critical axe findings (${name})`, async () => {
     const context = await browser.newContext({ viewport });
-    await context.addInitScript(() => localStorage.setItem('crossdock.destination', 'US|10001'));
+    await rememberDestination(context, 'US|10001');
     const page = await context.newPage();
     try {
       await page.goto(url('/'));

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { launchBrowser, openPage, url, waitForApp } from './helpers.mjs';
+import { launchBrowser, openPage, rememberDestination, url, waitForApp } from './helpers.mjs';
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1440, height: 900 };
@@ -38,7 +38,7 @@ async function setDestination(page, market, postal) {
 /** Opens `path` with the destination remembered as `market|postal`, and waits for the app. */
 async function openAt(path, dest = 'US|10001', viewport = DESKTOP) {
   const context = await browser.newContext({ viewport });
-  await context.addInitScript((d) => localStorage.setItem('crossdock.destination', d), dest);
+  await rememberDestination(context, dest);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -106,7 +106,9 @@ test('search, filter, open a listing, change the postal code, add to cart, see t
     await page.waitForSelector(byTestId('listing-window'));
     assert.equal(new URL(page.url()).pathname, `/listing/${id}`);
     const [earliest, latest] = cardWindow.split('..');
-    assert.ok((await page.locator(byTestId('route-card')).count()) >= 1);
+    assert.ok((await page.locator(byTestId('route-row')).count()) >= 1);
+    assert.equal(await page.locator(`${byTestId('route-row')}[data-chosen="true"]`).count(), 1);
+    assert.ok((await page.locator(byTestId('plan-sentence')).textContent()).length > 10);
     assert.match(await page.locator(byTestId('countdown')).textContent(), /^Order within .+ to get it by /);
     const jsonLd = JSON.parse(await page.locator(byTestId('json-ld')).textContent());
     assert.equal(jsonLd['@type'], 'Product');
@@ -162,6 +164,28 @@ test('a bad postal code gets the market\'s message and changes nothing', async (
     assert.match(await page.locator(byTestId('dest-summary')).textContent(), /10001/);
     assert.equal(await page.evaluate(() => localStorage.getItem('crossdock.destination')), 'US|10001');
     await shot(page, 'storefront-bad-postal-375');
+  } finally {
+    await context.close();
+  }
+});
+
+test('searches on the home page move within the page; back and forward follow them without a reload', async () => {
+  const { context, page, problems } = await openAt('/');
+  try {
+    await page.waitForSelector(byTestId('card-window'));
+    await page.evaluate(() => { window.__sameDocument = true; });
+    await page.fill(byTestId('search-input'), 'lamp');
+    await page.click(byTestId('search-submit'));
+    await page.waitForFunction(() => location.search === '?q=lamp');
+    await page.waitForFunction(() => document.title === 'lamp · Crossdock');
+    await page.goBack();
+    await page.waitForFunction(() => location.search === '' && document.title.startsWith('Crossdock'));
+    assert.equal(await page.inputValue(byTestId('search-input')), '');
+    await page.goForward();
+    await page.waitForFunction(() => location.search === '?q=lamp');
+    await page.waitForFunction(() => document.querySelector('[data-testid="search-input"]')?.value === 'lamp');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not loaded again');
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }
