@@ -6,8 +6,8 @@
 # a shopper's browser downloads before it runs: its HTML, its JS glue, its wasm and the CSS,
 # each gzip -9 (the server also offers brotli, which is smaller). 1 KB = 1000 bytes here.
 # The budget applies to each storefront page — home (dist/), listing (dist/pages/listing/)
-# and cart (dist/pages/cart/); the delivery explorer (dist/explore/) is printed on a line of
-# its own, outside the budget.
+# and cart (dist/pages/cart/); the delivery explorer (dist/explore/) and the seller panel
+# (dist/pages/seller/) are printed on lines of their own, outside the budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget_kb=${BUDGET_FIRST_LOAD_GZIP_KB:-200}
@@ -25,7 +25,11 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 # page <name> <dir>: prints the page's line and sets page_total / page_wasm_gz.
 page() {
   local name=$1 dir=$2
-  local wasm=("$dir"/*_bg.wasm) js=() css=("$dir"/*.css) f
+  local wasm=("$dir"/*_bg.wasm) js=() css=() f href
+  # The stylesheets the page links (main.css is shared: it lives in dist/).
+  for href in $(grep -o 'rel="stylesheet" href="[^"]*"' "$dir/index.html" | sed 's/.*href="\(.*\)"/\1/'); do
+    css+=("dist$href")
+  done
   for f in "$dir"/*.js; do
     case "$f" in *_bg.js | *snippets*) ;; *) js+=("$f") ;; esac
   done
@@ -59,9 +63,14 @@ if [ -f dist/explore/index.html ]; then
   page explorer dist/explore
   explorer=" · explorer (/explore, not in the budget) $(kb "$page_total")"
 fi
+seller=""
+if [ -f dist/pages/seller/index.html ]; then
+  page seller dist/pages/seller
+  seller=" · seller panel (/seller, not in the budget) $(kb "$page_total")"
+fi
 echo "(first load = HTML + JS glue + wasm + CSS, gzip -9; budget $budget_kb KB per storefront page)"
 
-echo "SUMMARY: size: first load gzip per page: $summary (budget $budget_kb KB)$explorer"
+echo "SUMMARY: size: first load gzip per page: $summary (budget $budget_kb KB)$explorer$seller"
 if [ ${#over[@]} -gt 0 ]; then
   echo "error: over the $budget_kb KB first-load budget: ${over[*]}" >&2
   exit 1

@@ -34,5 +34,14 @@ RUST_LIB_BACKTRACE=0 trunk build cart.html --release --offline \
   --dist dist/pages/cart --public-url /pages/cart/
 RUST_LIB_BACKTRACE=0 trunk build explore.html --release --offline \
   --dist dist/explore --public-url /explore/
+# Every page links the same main.css (Trunk names it by its content): point each page at
+# the home page's copy, so a shopper moving between pages downloads and caches it once.
+shared_css=$(cd dist && ls main-*.css)
+for page_dir in dist/pages/* dist/explore; do
+  if [ -f "$page_dir/$shared_css" ]; then
+    sed -i "s#href=\"/${page_dir#dist/}/$shared_css\"#href=\"/$shared_css\"#" "$page_dir/index.html"
+    rm "$page_dir/$shared_css"
+  fi
+done
 touch "$stamp"
 echo "Built the app into dist/ (pages: dist/pages/listing/, dist/pages/cart/, dist/explore/) in $((SECONDS - started)) s."

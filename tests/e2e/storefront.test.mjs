@@ -191,6 +191,30 @@ test('searches on the home page move within the page; back and forward follow th
   }
 });
 
+test('nothing shifts as home, listing and cart load on a phone (layout shift under 0.05)', async () => {
+  for (const path of ['/', '/listing/150', '/cart']) {
+    const context = await browser.newContext({ viewport: PHONE });
+    await rememberDestination(context, 'US|10001');
+    const page = await context.newPage();
+    try {
+      await page.addInitScript(() => {
+        window.__shift = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      await page.goto(url(path));
+      await waitForApp(page);
+      await page.waitForSelector(`${byTestId('card-window')}, ${byTestId('listing-window')}, ${byTestId('totals')}, ${byTestId('cart-empty')}`);
+      await page.waitForTimeout(500);
+      const shift = await page.evaluate(() => window.__shift);
+      assert.ok(shift < 0.05, `${path}: cumulative layout shift ${shift.toFixed(3)}`);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('the server stopping mid-session shows a message and a retry that recovers', async () => {
   const { context, page } = await openAt('/');
   try {
