@@ -13,20 +13,27 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 PORT ?= 8080
 ADDR ?= 127.0.0.1
+# The demo partner site (scripts/partner-demo.mjs): another origin embedding Crossdock,
+# on the port after PORT (8081).
+PARTNER_PORT ?= $(shell echo $$(($(PORT) + 1)))
 SERVER := $(CARGO_TARGET_DIR)/release/crossdock-server
 
 .PHONY: help run test tools app server serve e2e bench budgets clean
 
 help:
 	@echo "make run     build and serve Crossdock on http://$(ADDR):$(PORT) (make run PORT=8081 for another port)"
+	@echo "            (and a demo partner site embedding it on http://localhost:$(PARTNER_PORT)/, PARTNER_PORT=…)"
 	@echo "make test    every check; logs in .test-output/"
 	@echo "make e2e     browser tests against a fresh server (after make app server)"
 	@echo "make bench   native and in-browser benchmarks"
 	@echo "make budgets app sizes against the first-load budget"
 
-## run: installs (skipped when present), builds (incremental), serves.
+## run: installs (skipped when present), builds (incremental), serves; with the demo
+## partner site on PARTNER_PORT (stopped with the server).
 run: tools app server
-	@$(SERVER) --addr $(ADDR) --port $(PORT)
+	@node scripts/partner-demo.mjs --crossdock http://$(ADDR):$(PORT) --port $(PARTNER_PORT) --host $(ADDR) & \
+	  partner=$$!; trap 'kill $$partner 2>/dev/null || true' EXIT; \
+	  $(SERVER) --addr $(ADDR) --port $(PORT)
 
 test:
 	@scripts/test.sh

@@ -68,7 +68,23 @@ if [ -f dist/pages/seller/index.html ]; then
   page seller dist/pages/seller
   seller=" · seller panel (/seller, not in the budget) $(kb "$page_total")"
 fi
+# The partner embed (/embed/...): its own line, outside the storefront budget (it needs no
+# header and no cart, so it should stay well under it).
+embed=""
+if [ -f dist/pages/embed/index.html ]; then
+  page embed dist/pages/embed
+  embed=" · embed (/embed/..., not in the budget) $(kb "$page_total")"
+fi
 echo "(first load = HTML + JS glue + wasm + CSS, gzip -9; budget $budget_kb KB per storefront page)"
+# public/embed.js runs on partners' pages: at most 5 KB gzip (BUDGET_EMBED_JS_GZIP_BYTES).
+embed_js_limit=${BUDGET_EMBED_JS_GZIP_BYTES:-5000}
+embed_js_gz=$(gz public/embed.js)
+echo "embed.js (partner script, public/embed.js): $(kb "$(raw public/embed.js)") raw, $(kb "$embed_js_gz") gzip (budget $(kb "$embed_js_limit"))"
+echo "SUMMARY: size: embed.js $(kb "$embed_js_gz") gzip (budget $(kb "$embed_js_limit"))$embed"
+if [ "$embed_js_gz" -gt "$embed_js_limit" ]; then
+  echo "error: public/embed.js is $(kb "$embed_js_gz") gzip, over its $(kb "$embed_js_limit") budget" >&2
+  exit 1
+fi
 
 echo "SUMMARY: size: first load gzip per page: $summary (budget $budget_kb KB)$explorer$seller"
 if [ ${#over[@]} -gt 0 ]; then

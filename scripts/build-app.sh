@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Leptos apps with `trunk build --release`, one per page, each with its own wasm
 # (src/app.rs): the storefront's home (index.html) into dist/, the listing page
-# (listing.html) into dist/pages/listing/, the cart (cart.html) into dist/pages/cart/ and
-# the delivery explorer (explore.html) into dist/explore/ — unless dist/ is already a
+# (listing.html) into dist/pages/listing/, the cart (cart.html) into dist/pages/cart/, the
+# seller panel (seller.html) into dist/pages/seller/ and the delivery explorer
+# (explore.html) into dist/explore/ — unless dist/ is already a
 # release build newer than every source it comes from (then it says so and returns at once).
 #   scripts/build-app.sh [--force]
 set -euo pipefail
@@ -12,11 +13,15 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 stamp=dist/.crossdock-release-build
 sources=()
-for s in src style public index.html listing.html cart.html explore.html Trunk.toml Cargo.toml Cargo.lock crates/core package-lock.json; do
+for s in src style public index.html listing.html cart.html seller.html explore.html Trunk.toml Cargo.toml Cargo.lock crates/core package-lock.json; do
   [ -e "$s" ] && sources+=("$s")
 done
+# The partner embed (embed.html) into dist/pages/embed/.
+[ -e embed.html ] && sources+=(embed.html)
 if [ "${1:-}" != --force ] && [ -f dist/index.html ] && [ -f dist/explore/index.html ] \
-  && [ -f dist/pages/listing/index.html ] && [ -f dist/pages/cart/index.html ] && [ -f "$stamp" ] \
+  && [ -f dist/pages/listing/index.html ] && [ -f dist/pages/cart/index.html ] \
+  && [ -f dist/pages/seller/index.html ] && [ -f "$stamp" ] \
+  && [ -f dist/pages/embed/index.html ] \
   && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
   echo "The app is up to date (dist/)."
   exit 0
@@ -32,6 +37,10 @@ RUST_LIB_BACKTRACE=0 trunk build listing.html --release --offline \
   --dist dist/pages/listing --public-url /pages/listing/
 RUST_LIB_BACKTRACE=0 trunk build cart.html --release --offline \
   --dist dist/pages/cart --public-url /pages/cart/
+RUST_LIB_BACKTRACE=0 trunk build seller.html --release --offline \
+  --dist dist/pages/seller --public-url /pages/seller/
+RUST_LIB_BACKTRACE=0 trunk build embed.html --release --offline \
+  --dist dist/pages/embed --public-url /pages/embed/
 RUST_LIB_BACKTRACE=0 trunk build explore.html --release --offline \
   --dist dist/explore --public-url /explore/
 # Every page links the same main.css (Trunk names it by its content): point each page at
@@ -44,4 +53,4 @@ for page_dir in dist/pages/* dist/explore; do
   fi
 done
 touch "$stamp"
-echo "Built the app into dist/ (pages: dist/pages/listing/, dist/pages/cart/, dist/explore/) in $((SECONDS - started)) s."
+echo "Built the app into dist/ (pages: dist/pages/listing/, dist/pages/cart/, dist/pages/seller/, dist/explore/) in $((SECONDS - started)) s."

@@ -10,16 +10,19 @@
 //! | `/` (and 404s)    | [`StorefrontApp`] | `src/main.rs`                  | `index.html`   |
 //! | `/listing/{id}`   | [`ListingApp`]    | `src/bin/crossdock-listing.rs` | `listing.html` |
 //! | `/cart`           | [`CartApp`]       | `src/bin/crossdock-cart.rs`    | `cart.html`    |
+//! | `/seller`         | [`SellerApp`]     | `src/bin/crossdock-seller.rs`  | `seller.html`  |
 //! | `/explore`        | [`ExploreApp`]    | `src/bin/crossdock-explore.rs` | `explore.html` |
+//! | `/embed/…`        | [`crate::embed::EmbedApp`] | `src/bin/crossdock-embed.rs` | `embed.html` |
 
 use leptos::prelude::*;
 
 use crate::components::{SiteFooter, SiteHeader};
-use crate::pages::{Cart, Explore, ListingPage, NotFound, Storefront};
+use crate::pages::{Cart, Explore, ListingPage, NotFound, SellerPanel, Storefront};
 use crate::state::cart::provide_cart;
 use crate::state::clock::provide_clock;
 use crate::state::destination::provide_destination;
 use crate::state::network::provide_network;
+use crate::state::session::provide_session;
 use crate::state::url::provide_url;
 
 /// The contexts every page uses.
@@ -90,4 +93,16 @@ pub fn ExploreApp() -> impl IntoView {
             <Explore />
         </Chrome>
     }
+}
+
+/// The seller panel (`/seller`): sign-in, the SKU table, and a SKU's pricing side by side
+/// per fulfilment mode (`/seller?sku={id}`), its state in the query string. Its own
+/// chrome: the seller's shop and sign-out instead of the shopper's destination and cart.
+#[component]
+pub fn SellerApp() -> impl IntoView {
+    // The what-if prices with the delivery network, like the storefront estimates.
+    provide_network();
+    provide_url();
+    provide_session();
+    view! { <SellerPanel /> }
 }

@@ -1,15 +1,15 @@
 //! Crossdock's browser apps (Leptos, rendered in the browser; Trunk builds them into
-//! `dist/`, which `crates/server` serves), as one library with two entry points:
-//! - the storefront (`src/main.rs`, `index.html`): every page but the explorer;
-//! - the delivery explorer (`src/bin/crossdock-explore.rs`, `explore.html`): `/explore`,
-//!   a page of its own with its own wasm, so the storefront's first load does not carry it.
-//!
-//! Links between the two are full page loads (`rel="external"`).
+//! `dist/`, which `crates/server` serves), as one library with one entry point per page:
+//! home and search, a listing, the cart, the delivery explorer, the seller panel and the
+//! partner embeds each have a binary, an HTML file and a wasm of their own (the table is in
+//! [`app`]), so a shopper downloads only what the page in front of them needs. Links
+//! between pages are plain links.
 
 pub mod api;
 pub mod app;
 pub mod browser;
 mod components;
+pub mod embed;
 pub mod model;
 mod pages;
 mod state;

@@ -4,6 +4,7 @@
 pub mod catalog;
 mod http;
 mod network;
+pub mod seller;
 
 pub use catalog::{fetch_listing, fetch_listings, post_quote};
 pub use network::fetch_network;

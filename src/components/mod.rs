@@ -15,6 +15,7 @@ mod product_fields;
 mod results;
 mod route_card;
 mod route_table;
+pub mod seller;
 mod site_footer;
 mod site_header;
 mod timeline;

@@ -9,6 +9,7 @@ pub mod format;
 pub mod presets;
 pub mod query;
 pub mod search;
+pub mod seller;
 pub mod timeline;
 pub mod url;
 pub mod view;

@@ -6,4 +6,5 @@ pub mod destination;
 pub mod explore;
 pub mod load;
 pub mod network;
+pub mod session;
 pub mod url;

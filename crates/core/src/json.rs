@@ -21,8 +21,9 @@
 
 use std::fmt;
 
-use crate::engine::{Listing, Mode, StockLine, Window};
+use crate::engine::{Destination, Listing, Mode, StockLine, Window};
 use crate::money::{Currency, CurrencyCode, Money};
+use crate::pricing::{PricingRequest, Promotion, PromotionKind, Sku};
 use crate::time::{Date, DstRule, Instant, TransitionRule, Weekday};
 
 /// Deepest nesting of arrays and objects [`parse`] accepts.
@@ -999,3 +1000,72 @@ json_struct!(lenient Listing {
     stock,
     #[default] unit_price,
 });
+
+// The seller pricing engine's request, as serde writes it (the seller panel starts its
+// what-ifs from the request the server priced with). Lenient, as their serde derives are.
+
+json_struct!(lenient Destination { market, #[default] postal_code, #[default] zone });
+
+json_struct!(lenient Sku { weight_g, dims_mm, category, origin, cost_of_goods });
+
+json_struct!(lenient Promotion { kind, starts, ends });
+
+json_struct!(lenient PricingRequest {
+    sku,
+    market,
+    #[default] price,
+    #[default] supply_price,
+    #[default] inventory_age_days,
+    #[default] promotion,
+    target_margin_bp,
+    now,
+    #[default] destination,
+    #[default] warehouses,
+});
+
+/// Externally tagged, as serde writes it: `{"percent_off": {"percent_bp": 2500}}`,
+/// `{"voucher": {"amount": Money}}`, `{"platform_subsidy": {"amount": Money}}`,
+/// `{"free_shipping_over": {"threshold": Money}}`.
+impl FromJson for PromotionKind {
+    fn from_json(v: &Value, path: &Path<'_>) -> Result<PromotionKind, JsonError> {
+        const KINDS: [&str; 4] = [
+            "percent_off",
+            "voucher",
+            "platform_subsidy",
+            "free_shipping_over",
+        ];
+        let o = v.as_object(path, &KINDS, true)?;
+        let [member] = o.members else {
+            return Err(JsonError::new(
+                v.at,
+                path,
+                format!(
+                    "expected an object with one key, {}",
+                    one_of(KINDS.iter().copied())
+                ),
+            ));
+        };
+        let key = member.key.as_str();
+        let inner_path = Path::Key(path, key);
+        let fields: &[&str] = match key {
+            "percent_off" => &["percent_bp"],
+            "free_shipping_over" => &["threshold"],
+            _ => &["amount"],
+        };
+        let inner = member.value.as_object(&inner_path, fields, false)?;
+        Ok(match key {
+            "percent_off" => PromotionKind::PercentOff {
+                percent_bp: inner.req(&inner_path, "percent_bp")?,
+            },
+            "voucher" => PromotionKind::Voucher {
+                amount: inner.req(&inner_path, "amount")?,
+            },
+            "platform_subsidy" => PromotionKind::PlatformSubsidy {
+                amount: inner.req(&inner_path, "amount")?,
+            },
+            _ => PromotionKind::FreeShippingOver {
+                threshold: inner.req(&inner_path, "threshold")?,
+            },
+        })
+    }
+}

@@ -977,6 +977,113 @@ fn the_pricing_file_names_every_problem_by_its_path() {
     assert!(matches!(syntax, PricingRulesError::Syntax(_)));
 }
 
+#[test]
+fn both_readers_of_the_pricing_file_build_the_same_rules() {
+    let net = network();
+    let with_serde = PricingRules::from_json(PRICING_JSON, &net).unwrap();
+    let without = PricingRules::read(PRICING_JSON, &net).unwrap();
+    assert_eq!(with_serde, without);
+
+    // The same files are refused, and a file that reads but is wrong gets the same
+    // problems from both.
+    let base: serde_json::Value = serde_json::from_str(PRICING_JSON).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 6] = [
+        ("an unknown field", |f| {
+            f["markets"][0]["discount"] = 5.into()
+        }),
+        ("a missing field", |f| {
+            f["commission"].as_object_mut().unwrap().remove("source");
+        }),
+        ("a string for a number", |f| {
+            f["markets"][1]["max_price_minor"] = "100".into()
+        }),
+        ("an unknown customs basis", |f| {
+            f["markets"][2]["customs_value"] = "ddp".into()
+        }),
+        ("a wrong currency", |f| {
+            f["markets"][2]["currency"] = "EUR".into()
+        }),
+        ("a null optional field", |f| {
+            f["markets"][1]["flat_duty_below_minor"] = serde_json::Value::Null
+        }),
+    ];
+    for (what, edit) in edits {
+        let mut file = base.clone();
+        edit(&mut file);
+        let text = file.to_string();
+        let a = PricingRules::from_json(&text, &net);
+        let b = PricingRules::read(&text, &net);
+        match (&a, &b) {
+            (Err(PricingRulesError::Syntax(_)), Err(PricingRulesError::Syntax(_))) => {}
+            (Err(PricingRulesError::Invalid(x)), Err(PricingRulesError::Invalid(y))) => {
+                assert_eq!(x, y, "{what}")
+            }
+            _ => panic!("{what}: serde {a:?}, crate::json {b:?}"),
+        }
+    }
+    // Optional fields may be left out by both.
+    let mut file = base.clone();
+    for c in file["commission"]["categories"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("note");
+    }
+    let text = file.to_string();
+    assert_eq!(
+        PricingRules::from_json(&text, &net).unwrap(),
+        PricingRules::read(&text, &net).unwrap()
+    );
+}
+
+#[test]
+fn a_pricing_request_reads_back_without_serde_as_serde_writes_it() {
+    let base = request("US", 1999, 999);
+    let at = |s: &str| Instant::parse(s).unwrap();
+    let kinds = [
+        PromotionKind::PercentOff { percent_bp: 2500 },
+        PromotionKind::Voucher {
+            amount: m(300, "USD"),
+        },
+        PromotionKind::PlatformSubsidy {
+            amount: m(150, "USD"),
+        },
+        PromotionKind::FreeShippingOver {
+            threshold: m(4900, "USD"),
+        },
+    ];
+    let mut cases = vec![base.clone()];
+    for kind in kinds {
+        cases.push(PricingRequest {
+            promotion: Some(Promotion {
+                kind,
+                starts: at("2026-09-01T00:00:00Z"),
+                ends: at("2026-10-01T00:00:00Z"),
+            }),
+            destination: Some(Destination {
+                market: "US".into(),
+                postal_code: Some("10001".into()),
+                zone: None,
+            }),
+            warehouses: vec!["us-3pl-ca".into()],
+            inventory_age_days: 45,
+            ..base.clone()
+        });
+    }
+    cases.push(PricingRequest {
+        price: None,
+        supply_price: None,
+        ..base.clone()
+    });
+    for req in cases {
+        let text = serde_json::to_string(&req).unwrap();
+        let back: PricingRequest = crossdock_core::json::from_str(&text).unwrap();
+        assert_eq!(back, req, "{text}");
+    }
+    let bad = r#"{"percent_off": {"percent_bp": 10}, "voucher": {"amount": 1}}"#;
+    assert!(crossdock_core::json::from_str::<PromotionKind>(bad).is_err());
+    let bad = r#"{"coupon": {"amount": 1}}"#;
+    assert!(crossdock_core::json::from_str::<PromotionKind>(bad).is_err());
+}
+
 // ---------------------------------------------------------------------------------------
 // The chart.
 

@@ -11,6 +11,7 @@ usage: crossdock-server [options]
   --addr ADDR      address to listen on      (env CROSSDOCK_ADDR, default 127.0.0.1)
   --port PORT      port to listen on         (env PORT, default 8080)
   --network PATH   the network file          (env CROSSDOCK_NETWORK, default data/network.json)
+  --pricing PATH   the pricing rules file    (env CROSSDOCK_PRICING, default pricing.json beside the network file)
   --dist PATH      the built app (trunk)     (default dist)
   --db PATH        the SQLite database file  (env CROSSDOCK_DB, default var/crossdock.sqlite)
   -h, --help       print this help";
@@ -21,6 +22,9 @@ pub struct Config {
     pub addr: IpAddr,
     pub port: u16,
     pub network: PathBuf,
+    /// The seller pricing rules (`data/pricing.json`): by default `pricing.json` in the
+    /// network file's folder, so a network and its rules travel together.
+    pub pricing: PathBuf,
     pub dist: PathBuf,
     pub db: PathBuf,
 }
@@ -53,6 +57,7 @@ impl Config {
         let mut addr = env("CROSSDOCK_ADDR");
         let mut port = env("PORT");
         let mut network = env("CROSSDOCK_NETWORK");
+        let mut pricing = env("CROSSDOCK_PRICING");
         let mut dist = None;
         let mut db = env("CROSSDOCK_DB");
 
@@ -67,6 +72,7 @@ impl Config {
                 "--addr" => &mut addr,
                 "--port" => &mut port,
                 "--network" => &mut network,
+                "--pricing" => &mut pricing,
                 "--dist" => &mut dist,
                 "--db" => &mut db,
                 other => {
@@ -104,10 +110,16 @@ impl Config {
                     .unwrap_or_else(|| default.into()),
             )
         };
+        let network = path(network, "data/network.json");
+        let pricing = match pricing.filter(|v| !v.is_empty()) {
+            Some(p) => PathBuf::from(p),
+            None => network.with_file_name("pricing.json"),
+        };
         Ok(Config {
             addr,
             port,
-            network: path(network, "data/network.json"),
+            network,
+            pricing,
             dist: path(dist, "dist"),
             db: path(db, "var/crossdock.sqlite"),
         })
@@ -136,6 +148,7 @@ mod tests {
                 addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
                 port: 8080,
                 network: "data/network.json".into(),
+                pricing: "data/pricing.json".into(),
                 dist: "dist".into(),
                 db: "var/crossdock.sqlite".into(),
             })
@@ -154,7 +167,27 @@ mod tests {
         assert_eq!(config.port, 9000);
         assert_eq!(config.db, PathBuf::from("/tmp/x.sqlite"));
         assert_eq!(config.network, PathBuf::from("n.json"));
+        assert_eq!(config.pricing, PathBuf::from("pricing.json"));
         assert_eq!(config.addr, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    }
+
+    #[test]
+    fn the_pricing_file_is_beside_the_network_unless_named() {
+        let config = parse(&["--network", "/etc/crossdock/network.json"], &[]);
+        assert_eq!(
+            config.map(|c| c.pricing),
+            Ok(PathBuf::from("/etc/crossdock/pricing.json"))
+        );
+        let config = parse(
+            &["--pricing=/tmp/p.json"],
+            &[("CROSSDOCK_PRICING", "/srv/other.json")],
+        );
+        assert_eq!(config.map(|c| c.pricing), Ok(PathBuf::from("/tmp/p.json")));
+        let config = parse(&[], &[("CROSSDOCK_PRICING", "/srv/other.json")]);
+        assert_eq!(
+            config.map(|c| c.pricing),
+            Ok(PathBuf::from("/srv/other.json"))
+        );
     }
 
     #[test]

@@ -41,6 +41,14 @@ pub enum ApiError {
         message: String,
         retry_after_secs: u64,
     },
+    /// The write was based on an older version of the record (`field` "version"), or
+    /// clashes with its current state. `current` is the record as it is now (sent beside
+    /// the error as `"current"`), so a client can show both and let the person choose.
+    Conflict {
+        message: String,
+        field: Option<String>,
+        current: Option<Box<serde_json::Value>>,
+    },
     /// A dependency (the database) is not answering.
     Unavailable(String),
     /// A bug or an unexpected failure; the text goes to the log only.
@@ -50,6 +58,8 @@ pub enum ApiError {
 #[derive(Serialize)]
 struct Body<'a> {
     error: Inner<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +105,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
             }
+            ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -108,7 +119,8 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(m) => (m.as_str(), None),
             ApiError::MethodNotAllowed => ("this method is not allowed here", None),
             ApiError::BadRequest { message, field }
-            | ApiError::Unprocessable { message, field } => (message.as_str(), field.as_deref()),
+            | ApiError::Unprocessable { message, field }
+            | ApiError::Conflict { message, field, .. } => (message.as_str(), field.as_deref()),
             ApiError::UnsupportedMediaType(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::Unauthenticated(m)
@@ -127,12 +139,17 @@ impl IntoResponse for ApiError {
                 ("something went wrong on the server", None)
             }
         };
+        let current = match &self {
+            ApiError::Conflict { current, .. } => current.as_deref(),
+            _ => None,
+        };
         let body = Body {
             error: Inner {
                 code,
                 message,
                 field,
             },
+            current,
         };
         let mut response = (status, Json(body)).into_response();
         if let ApiError::TooManyRequests {

@@ -14,6 +14,12 @@
 //! - `POST`/`GET`/`DELETE /api/seller/session` a seller signs in, sees who is signed in,
 //!   signs out: sessions, CSRF tokens and sign-in throttling live in the database
 //!   (`src/seller/mod.rs` explains the design), so several servers behave as one.
+//! - `/api/seller/listings[/{id}]` the seller's SKUs: the table, the private detail with
+//!   every fulfilment mode priced side by side by crates/core, saving mode, prices and
+//!   stock with a version (409 on a stale one), promotions and inbound sea shipments
+//!   under them; `/api/seller/pricing-rules` the rules the panel prices with;
+//!   `/api/seller/audit` the log of every change. Shipments become stock at their ETA
+//!   ([`receive_arrivals`], every minute and before every seller read).
 //!
 //! The demo catalog (3,000 listings, 12 sellers) is written to the database at first
 //! start from a fixed seed ([`catalog::generate`]); requests read an in-memory snapshot
@@ -39,6 +45,7 @@ pub mod catalog;
 mod config;
 mod db;
 mod dto;
+mod embed;
 mod error;
 mod extract;
 mod listings;
@@ -62,9 +69,11 @@ pub use config::{Config, ConfigError, USAGE};
 pub use db::{open_db, record_network_load};
 pub use error::ApiError;
 pub use network::{LoadedNetwork, load_network};
+pub use seller::background as seller_background;
+pub use seller::pricing::DEFAULT_PRICING_JSON;
 pub use seller::{
-    DemoLogin, SeedError, SellerSession, demo_login, demo_password, demo_seller_logins,
-    require_owned_listing, seed_demo_accounts,
+    DemoLogin, LoadedPricing, SeedError, SellerSession, demo_login, demo_password,
+    demo_seller_logins, load_pricing, receive_arrivals, require_owned_listing, seed_demo_accounts,
 };
 pub use web::{BASE_CSP, is_hashed_asset, page_csp};
 
@@ -79,13 +88,33 @@ pub struct AppState {
     pub db: sqlx::SqlitePool,
     /// The storefront's read model of the catalog (see [`catalog`]).
     pub catalog: Arc<CatalogStore>,
+    /// The pricing rules file as loaded at start (checked against the network): what
+    /// the seller panel's margins are computed with.
+    pub pricing: Arc<LoadedPricing>,
 }
 
 impl AppState {
-    /// The state for `network`, `dist` and an opened database: writes the demo catalog on
-    /// first start and loads the catalog's read model.
+    /// The state for `network`, `dist` and an opened database, with the pricing rules
+    /// the server was built with ([`DEFAULT_PRICING_JSON`]); see [`AppState::with_pricing`].
     pub async fn new(
         network: LoadedNetwork,
+        dist: PathBuf,
+        db: sqlx::SqlitePool,
+        db_path: &std::path::Path,
+    ) -> Result<AppState, StartError> {
+        let pricing = LoadedPricing::from_text(DEFAULT_PRICING_JSON.to_string(), network.network())
+            .map_err(|error| StartError::PricingInvalid {
+                path: PathBuf::from("data/pricing.json (built in)"),
+                error,
+            })?;
+        AppState::with_pricing(network, pricing, dist, db, db_path).await
+    }
+
+    /// The state for `network`, the pricing rules, `dist` and an opened database: writes
+    /// the demo catalog on first start and loads the catalog's read model.
+    pub async fn with_pricing(
+        network: LoadedNetwork,
+        pricing: LoadedPricing,
         dist: PathBuf,
         db: sqlx::SqlitePool,
         db_path: &std::path::Path,
@@ -111,6 +140,7 @@ impl AppState {
             dist: Arc::new(dist),
             db,
             catalog: Arc::new(CatalogStore::new(catalog)),
+            pricing: Arc::new(pricing),
         })
     }
 }
@@ -122,9 +152,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(seller::router())
+        .merge(embed::router())
         .merge(web::page_router())
         .fallback_service(static_files)
         .layer(axum::middleware::from_fn(web::cache_headers))
+        .layer(axum::middleware::from_fn(web::frame_headers))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(BASE_CSP),
@@ -160,6 +192,16 @@ pub enum StartError {
         path: PathBuf,
         error: crossdock_core::network::NetworkError,
     },
+    /// The pricing rules file could not be read at all.
+    PricingUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The pricing rules file was read but refused: each problem, by place in the file.
+    PricingInvalid {
+        path: PathBuf,
+        error: crossdock_core::pricing::PricingRulesError,
+    },
     /// The address and port are taken by another process.
     PortInUse { addr: std::net::IpAddr, port: u16 },
     /// Any other failure to listen.
@@ -192,6 +234,33 @@ impl std::fmt::Display for StartError {
                 write!(
                     f,
                     "Fix the file and start again (or use another file: --network PATH)."
+                )
+            }
+            StartError::PricingUnreadable { path, source } => write!(
+                f,
+                "cannot read the pricing rules file {}: {source}\n\
+                 Point the server at one with --pricing PATH (or CROSSDOCK_PRICING=PATH); by default it is pricing.json beside the network file.",
+                path.display()
+            ),
+            StartError::PricingInvalid { path, error } => {
+                writeln!(
+                    f,
+                    "the pricing rules file {} cannot be used:",
+                    path.display()
+                )?;
+                match error {
+                    crossdock_core::pricing::PricingRulesError::Syntax(message) => {
+                        writeln!(f, "  {message}")?;
+                    }
+                    crossdock_core::pricing::PricingRulesError::Invalid(problems) => {
+                        for p in problems {
+                            writeln!(f, "  {p}")?;
+                        }
+                    }
+                }
+                write!(
+                    f,
+                    "Fix the file and start again (or use another file: --pricing PATH)."
                 )
             }
             StartError::PortInUse { addr, port } => write!(

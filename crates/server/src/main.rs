@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crossdock_server::{
     AppState, Config, ConfigError, StartError, USAGE, app, demo_seller_logins, load_network,
-    open_db, record_network_load,
+    load_pricing, open_db, record_network_load,
 };
 
 #[tokio::main]
@@ -32,6 +32,7 @@ async fn run() -> Result<(), StartError> {
         .map_err(StartError::Config)?;
 
     let network = load_network(&config.network)?;
+    let pricing = load_pricing(&config.pricing, network.network())?;
 
     let listener = tokio::net::TcpListener::bind((config.addr, config.port))
         .await
@@ -68,7 +69,8 @@ async fn run() -> Result<(), StartError> {
         .unwrap_or_default()
         .to_owned();
     let version = network.version().to_owned();
-    let state = AppState::new(network, config.dist, db.clone(), &config.db).await?;
+    let state =
+        AppState::with_pricing(network, pricing, config.dist, db.clone(), &config.db).await?;
     println!(
         "Crossdock is running at http://{local}/  (network {version} {hash_prefix}, database {}, {} listings) — Ctrl-C to stop",
         config.db.display(),
@@ -93,12 +95,17 @@ async fn run() -> Result<(), StartError> {
         );
     }
 
+    // Every minute: shipments whose ETA has come become stock, and margins no one has
+    // computed yet (or computed with other rules) are computed, off the request path.
+    let background = tokio::spawn(crossdock_server::seller_background(state.clone()));
+
     // With the peer's address, which sign-in throttling counts per client.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
+    background.abort();
     db.close().await;
     println!("Crossdock stopped.");
     Ok(())

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
             4xx/5xx status: `code` is one of bad_request (400), not_found (404), \
             method_not_allowed (405), payload_too_large (413), unsupported_media_type (415), \
             unprocessable_entity (422), unauthenticated (401), forbidden (403), csrf (403), \
+            conflict (409; a stale `version` also sends `current`, the record as it is now), \
             too_many_requests (429, with Retry-After), internal (500), unavailable (503); `field` names the \
             query parameter or the JSON path at fault, or is null.\n\n\
             Money is integer minor units with its currency: `{\"minor\": 1999, \
@@ -52,6 +53,15 @@ pub fn router() -> Router<AppState> {
         crate::seller::auth::sign_in,
         crate::seller::auth::who_am_i,
         crate::seller::auth::sign_out,
+        crate::seller::listings::list_listings,
+        crate::seller::listings::get_listing,
+        crate::seller::save::update_listing,
+        crate::seller::listings::pricing_rules,
+        crate::seller::promotions::create_promotion,
+        crate::seller::promotions::delete_promotion,
+        crate::seller::inbound::create_inbound,
+        crate::seller::inbound::delete_inbound,
+        crate::seller::audit::list_audit,
     ),
     components(schemas(
         ErrorResponse,
@@ -76,13 +86,50 @@ pub fn router() -> Router<AppState> {
         crate::seller::auth::SignInRequest,
         crate::seller::auth::SessionResponse,
         crate::seller::auth::SessionSeller,
+        ConflictResponse,
+        CurrencyDoc,
+        PricingRequestDoc,
+        PricingSkuDoc,
+        SideBySideDoc,
+        ModeColumnDoc,
+        ModePricingDoc,
+        PricingDeliveryDoc,
+        PricingSideDoc,
+        PricingLineDoc,
+        PromotionEffectDoc,
+        PricingWarningDoc,
+        crate::seller::listings::SellerListingPage,
+        crate::seller::listings::SellerListingSummary,
+        crate::seller::listings::MarketSummary,
+        crate::seller::listings::RunningPromotion,
+        crate::seller::listings::SellerListingDetail,
+        crate::seller::listings::SkuFactsOut,
+        crate::seller::listings::MarketPrice,
+        crate::seller::listings::WarehouseStock,
+        crate::seller::listings::SellerPromotion,
+        crate::seller::listings::WarehouseChoices,
+        crate::seller::listings::MarketPricing,
+        crate::seller::listings::PricingFailure,
+        crate::seller::save::ListingUpdate,
+        crate::seller::save::PriceIn,
+        crate::seller::save::StockIn,
+        crate::seller::save::MoneyIn,
+        crate::seller::promotions::NewPromotion,
+        crate::seller::promotions::PromotionResponse,
+        crate::seller::promotions::MarginImpact,
+        crate::seller::promotions::PromotionWarning,
+        crate::seller::inbound::NewInbound,
+        crate::seller::inbound::InboundOut,
+        crate::seller::inbound::InboundResponse,
+        crate::seller::audit::AuditPage,
+        crate::seller::audit::AuditEntry,
     )),
     modifiers(&SessionSecurity),
     tags(
         (name = "catalog", description = "Listings, pictures and sellers"),
         (name = "cart", description = "Quotes for the cart"),
         (name = "platform", description = "The network file and health"),
-        (name = "seller", description = "The seller panel: sign-in and session (cookie + CSRF token)"),
+        (name = "seller", description = "The seller panel: sign-in and session (cookie + CSRF token), SKUs with prices, stock and fulfilment mode, margins from the shared pricing engine, promotions, inbound shipments, the audit log. Every endpoint needs the session; every write also the CSRF token; another seller's SKU answers 404 exactly like a missing one."),
     )
 )]
 pub struct ApiDoc;
@@ -97,7 +144,7 @@ pub struct ErrorResponse {
 pub struct ErrorDetail {
     /// A stable code: bad_request, not_found, method_not_allowed, payload_too_large,
     /// unsupported_media_type, unprocessable_entity, unauthenticated, forbidden, csrf,
-    /// too_many_requests, internal, unavailable.
+    /// conflict, too_many_requests, internal, unavailable.
     pub code: String,
     /// What is wrong and how to fix it, for a person.
     pub message: String,
@@ -299,4 +346,197 @@ pub struct DetailParams {
     /// The instant to price and estimate at (RFC 3339); default: the server's clock.
     #[param(format = DateTime)]
     pub now: Option<String>,
+}
+
+/// 409 for a save based on an old version: the error (`code` "conflict", `field`
+/// "version") and the record as it is now, so the panel can show both.
+#[derive(ToSchema)]
+pub struct ConflictResponse {
+    pub error: ErrorDetail,
+    pub current: crate::seller::listings::SellerListingDetail,
+}
+
+/// A currency: its ISO 4217 code and the digits of its minor unit.
+#[derive(ToSchema)]
+#[schema(as = Currency)]
+pub struct CurrencyDoc {
+    pub code: String,
+    pub exponent: u8,
+}
+
+/// What the server asked crates/core's pricing engine (`crossdock_core::pricing::PricingRequest`).
+#[derive(ToSchema)]
+#[schema(as = PricingRequest)]
+pub struct PricingRequestDoc {
+    pub sku: PricingSkuDoc,
+    pub market: String,
+    /// The shown price (semi-managed and platform-local columns).
+    pub price: Option<MoneyDoc>,
+    /// The supply price (the fully managed column).
+    pub supply_price: Option<MoneyDoc>,
+    /// Days a sold unit waited in its warehouse (the server assumes 30).
+    pub inventory_age_days: u32,
+    /// The running promotion as the engine prices it: `{"kind": {"percent_off":
+    /// {"percent_bp": 2000}} | {"voucher": {"amount": Money}} | {"platform_subsidy":
+    /// {"amount": Money}} | {"free_shipping_over": {"threshold": Money}}, "starts", "ends"}`.
+    #[schema(value_type = Option<Object>)]
+    pub promotion: Option<serde_json::Value>,
+    /// The margin the suggested price aims at (the server uses 2000 = 20 %).
+    pub target_margin_bp: u32,
+    #[schema(format = DateTime)]
+    pub now: String,
+    /// Absent: the market's reference destination in the pricing rules.
+    #[schema(value_type = Option<Object>)]
+    pub destination: Option<serde_json::Value>,
+    /// The warehouses the listing's stock is in (absent when none).
+    pub warehouses: Option<Vec<String>>,
+}
+
+/// The SKU as the pricing engine reads it.
+#[derive(ToSchema)]
+#[schema(as = PricingSku)]
+pub struct PricingSkuDoc {
+    pub weight_g: u32,
+    pub dims_mm: [u32; 3],
+    pub category: String,
+    /// The consolidation warehouse in China the seller delivers to.
+    pub origin: String,
+    pub cost_of_goods: MoneyDoc,
+}
+
+/// Every fulfilment mode side by side in one market (`crossdock_core::pricing::SideBySide`).
+#[derive(ToSchema)]
+#[schema(as = SideBySide)]
+pub struct SideBySideDoc {
+    pub market: String,
+    pub currency: CurrencyDoc,
+    pub pricing_version: String,
+    pub network_version: String,
+    /// fully_managed, semi_managed, platform_local.
+    pub columns: Vec<ModeColumnDoc>,
+}
+
+/// One mode: `status` "priced" with `pricing`, or "unavailable" with `error` (crates/core's
+/// `PricingError`, tagged by `code`) and `message`.
+#[derive(ToSchema)]
+#[schema(as = ModeColumn)]
+pub struct ModeColumnDoc {
+    pub mode: ModeDoc,
+    pub status: String,
+    pub pricing: Option<ModePricingDoc>,
+    #[schema(value_type = Option<Object>)]
+    pub error: Option<serde_json::Value>,
+    pub message: Option<String>,
+}
+
+/// One mode's pricing (`crossdock_core::pricing::ModePricing`).
+#[derive(ToSchema)]
+#[schema(as = ModePricing)]
+pub struct ModePricingDoc {
+    pub mode: ModeDoc,
+    pub market: String,
+    pub currency: CurrencyDoc,
+    /// retail_price or supply_price.
+    pub seller_sets: String,
+    /// The price the seller sets: the shown price, or the supply price.
+    pub seller_price: MoneyDoc,
+    /// The shopper's price before promotion (the platform's under fully managed).
+    pub list_price: MoneyDoc,
+    /// What the shopper pays for the item, promotion applied.
+    pub shopper_pays: MoneyDoc,
+    /// The delivery fee the shopper pays on a one-unit order.
+    pub delivery_fee: MoneyDoc,
+    /// The warehouse priced: the one the platform would ship from.
+    pub warehouse: String,
+    pub warehouse_name: String,
+    pub delivery: PricingDeliveryDoc,
+    pub seller: PricingSideDoc,
+    /// Fully managed only: the platform's side of the sale.
+    pub platform: Option<PricingSideDoc>,
+    /// How VAT applies: `{"treatment": "included" | "added_at_checkout", "rate_bp", "vat"}`
+    /// or `{"treatment": "waived", "below"}`.
+    #[schema(value_type = Object)]
+    pub vat: serde_json::Value,
+    /// How duty was worked out: `{"date", "rule_from", "rule_to"?, "value", "treatment":
+    /// {"kind": "exempt" | "flat" | "ad_valorem", …}, "duty", "note"}`.
+    #[schema(value_type = Object)]
+    pub duty: serde_json::Value,
+    /// What the promotion does, when there is one.
+    pub promotion: Option<PromotionEffectDoc>,
+    /// The lowest price at which the margin (without promotion) is not negative.
+    pub break_even: Option<MoneyDoc>,
+    /// The lowest price point reaching the target margin (without promotion).
+    pub suggested: Option<MoneyDoc>,
+    pub target_margin_bp: u32,
+    pub warnings: Vec<PricingWarningDoc>,
+}
+
+/// The delivery window a shopper at the market's reference destination would be promised.
+#[derive(ToSchema)]
+#[schema(as = PricingDelivery)]
+pub struct PricingDeliveryDoc {
+    pub destination: String,
+    pub zone: String,
+    #[schema(format = Date)]
+    pub today: String,
+    pub window: WindowDoc,
+    #[schema(format = DateTime)]
+    pub cutoff: String,
+    pub ships_from: String,
+    pub ships_from_name: String,
+}
+
+/// One party's side of a sale: lines adding up to the margin exactly.
+#[derive(ToSchema)]
+#[schema(as = PricingSide)]
+pub struct PricingSideDoc {
+    pub lines: Vec<PricingLineDoc>,
+    /// Income after promotion and VAT: the base of `margin_bp`.
+    pub revenue_ex_vat: MoneyDoc,
+    pub margin: MoneyDoc,
+    pub margin_in_cost_currency: MoneyDoc,
+    /// Margin ÷ revenue ex VAT in basis points, rounded down.
+    pub margin_bp: Option<i64>,
+}
+
+/// One line of a breakdown: income positive, costs negative.
+#[derive(ToSchema)]
+#[schema(as = PricingLine)]
+pub struct PricingLineDoc {
+    /// price, supply_price, promotion, delivery_fee, free_shipping, vat, cost_of_goods,
+    /// inbound_delivery, sea_freight, air_freight, receiving, storage, handling,
+    /// customs_clearance, last_mile, commission, payment_fee, duty.
+    pub kind: String,
+    pub label: String,
+    pub amount: MoneyDoc,
+    /// The same amount in the seller's cost currency.
+    pub in_cost_currency: MoneyDoc,
+}
+
+/// What a promotion does to the sale.
+#[derive(ToSchema)]
+#[schema(as = PromotionEffect)]
+pub struct PromotionEffectDoc {
+    pub running: bool,
+    pub seller_cost: MoneyDoc,
+    pub platform_cost: MoneyDoc,
+    pub margin_before: MoneyDoc,
+    /// Margin with it minus margin without it: never above zero.
+    pub margin_impact: MoneyDoc,
+}
+
+/// A warning of the pricing engine, with its sentence.
+#[derive(ToSchema)]
+#[schema(as = PricingWarning)]
+pub struct PricingWarningDoc {
+    /// negative_margin, promotion_makes_margin_negative, promotion_not_running,
+    /// platform_margin_negative, target_margin_unreachable, break_even_above_limit,
+    /// duty_rule_assumed, aged_inventory_surcharge.
+    pub code: String,
+    pub message: String,
+    #[schema(format = Date)]
+    pub date: Option<String>,
+    #[schema(format = Date)]
+    pub rule_from: Option<String>,
+    pub days: Option<u32>,
 }

@@ -126,16 +126,20 @@ pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 
 /// The app's pages, each a separate build with its own wasm (scripts/build-app.sh): `/`
 /// (the home page, `dist/index.html`), `/listing/{id}` (`dist/pages/listing/`), `/cart`
-/// (`dist/pages/cart/`) and `/explore` (`dist/explore/`).
+/// (`dist/pages/cart/`), `/seller` (`dist/pages/seller/`) and `/explore` (`dist/explore/`).
 pub(crate) fn page_router() -> Router<AppState> {
     Router::new()
         .route("/", get(index_page))
         .route("/index.html", get(index_page))
         .route("/listing/{id}", get(listing_page))
         .route("/cart", get(cart_page))
+        .route("/seller", get(seller_page))
         .route("/explore", get(explore_page))
         .route("/explore/", get(explore_page))
         .route("/explore/index.html", get(explore_page))
+        .route("/embed/listing/{id}", get(embed_page))
+        .route("/embed/search", get(embed_page))
+        .route("/embed", get(embed_docs_page))
 }
 
 /// Files in `dist/`; any GET path that is neither a page nor a file answers 404 with the
@@ -166,6 +170,11 @@ async fn listing_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
     html_page(&state, LISTING_PAGE, &headers).await
 }
 
+/// The seller panel's page: `dist/pages/seller/index.html`.
+async fn seller_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    html_page(&state, SELLER_PAGE, &headers).await
+}
+
 /// The cart's page: `dist/pages/cart/index.html`.
 async fn cart_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     html_page(&state, CART_PAGE, &headers).await
@@ -176,10 +185,102 @@ async fn explore_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
     html_page(&state, EXPLORER_PAGE, &headers).await
 }
 
+/// A partner embed (`/embed/listing/{id}`, `/embed/search?q=`): `dist/pages/embed/`, the
+/// one page other sites may frame ([`embed_ancestors`]); the page reads its path.
+async fn embed_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut response = html_page(&state, EMBED_PAGE, &headers).await;
+    let csp = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .map(|csp| with_frame_ancestors(csp, &embed_ancestors()));
+    if let Some(value) = csp.and_then(|csp| HeaderValue::from_str(&csp).ok()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+        response.extensions_mut().insert(Framable);
+    }
+    response
+}
+
+/// The embed documentation (`/embed`): snippet, options and a live preview,
+/// `dist/public/embed-docs.html` (copied from `public/`). Not framable, like every page.
+async fn embed_docs_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    html_page(&state, EMBED_DOCS_PAGE, &headers).await
+}
+
+/// Marks a response that other sites may frame: [`frame_headers`] leaves it without
+/// `X-Frame-Options`.
+#[derive(Clone, Copy, Debug)]
+struct Framable;
+
+/// The sites that may frame the embeds: `CROSSDOCK_EMBED_ANCESTORS` (CSP sources separated
+/// by spaces or commas, e.g. `https://blog.example https://*.partner.example`), or any
+/// site (`*`) when it is not set. A value with nothing usable in it allows no site.
+pub fn embed_ancestors() -> String {
+    ancestors_from(std::env::var("CROSSDOCK_EMBED_ANCESTORS").ok().as_deref())
+}
+
+/// [`embed_ancestors`] for a given variable: each source must be a scheme (`https:`), a
+/// host with an optional scheme, port and path (wildcards as CSP allows them), `*` or
+/// `'self'`; anything else (quotes, `;`) is dropped, so the variable cannot add directives.
+fn ancestors_from(var: Option<&str>) -> String {
+    let Some(var) = var.map(str::trim).filter(|v| !v.is_empty()) else {
+        return "*".to_owned();
+    };
+    let sources: Vec<&str> = var
+        .split(|c: char| c.is_ascii_whitespace() || c == ',')
+        .filter(|s| {
+            *s == "'self'"
+                || (!s.is_empty()
+                    && s.bytes().all(|b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'.' | b'-' | b'*' | b':' | b'/' | b'_')
+                    }))
+        })
+        .collect();
+    if sources.is_empty() {
+        "'none'".to_owned()
+    } else {
+        sources.join(" ")
+    }
+}
+
+/// `csp` with its `frame-ancestors` directive set to `ancestors`.
+fn with_frame_ancestors(csp: &str, ancestors: &str) -> String {
+    let mut out: Vec<String> = csp
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty() && !d.starts_with("frame-ancestors"))
+        .map(str::to_owned)
+        .collect();
+    out.push(format!("frame-ancestors {ancestors}"));
+    out.join("; ")
+}
+
+/// `X-Frame-Options: DENY` on every response but the embeds (older browsers ignore CSP
+/// `frame-ancestors`): with the CSP's `frame-ancestors 'none'`, no other site can frame the
+/// storefront or the seller panel.
+pub(crate) async fn frame_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.extensions().get::<Framable>().is_none() {
+        response
+            .headers_mut()
+            .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
+}
+
 /// The storefront's page, relative to `dist/`.
 const STOREFRONT_PAGE: &str = "index.html";
+/// The partner embed's page, relative to `dist/`.
+const EMBED_PAGE: &str = "pages/embed/index.html";
+/// The embed documentation, relative to `dist/`.
+const EMBED_DOCS_PAGE: &str = "public/embed-docs.html";
 /// The listing page, relative to `dist/` (scripts/build-app.sh builds every page).
 const LISTING_PAGE: &str = "pages/listing/index.html";
+/// The seller panel, relative to `dist/`.
+const SELLER_PAGE: &str = "pages/seller/index.html";
 /// The cart page, relative to `dist/`.
 const CART_PAGE: &str = "pages/cart/index.html";
 /// The delivery explorer's page, relative to `dist/`.
@@ -311,6 +412,34 @@ mod tests {
         let csp = page_csp(html);
         assert!(csp.contains("'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"));
         assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn embeds_may_be_framed_by_any_site_or_the_configured_ones() {
+        assert_eq!(ancestors_from(None), "*");
+        assert_eq!(ancestors_from(Some("  ")), "*");
+        assert_eq!(
+            ancestors_from(Some("https://blog.example, https://*.partner.example:8443")),
+            "https://blog.example https://*.partner.example:8443"
+        );
+        // No source can end the directive and start another.
+        let injected = ancestors_from(Some("https://ok.example;script-src 'unsafe-inline'"));
+        assert!(
+            !injected.contains(';') && !injected.contains("unsafe"),
+            "{injected}"
+        );
+        assert_eq!(ancestors_from(Some("'unsafe-inline' ;")), "'none'");
+        assert_eq!(ancestors_from(Some("'self' https:")), "'self' https:");
+
+        let csp = page_csp("<script>x()</script>");
+        let framed = with_frame_ancestors(&csp, "https://blog.example");
+        assert!(
+            framed.ends_with("; frame-ancestors https://blog.example"),
+            "{framed}"
+        );
+        assert!(!framed.contains("frame-ancestors 'none'"), "{framed}");
+        assert!(framed.contains("'sha256-"), "{framed}");
+        assert_eq!(framed.matches("frame-ancestors").count(), 1);
     }
 
     #[test]

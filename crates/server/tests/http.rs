@@ -102,6 +102,12 @@ async fn every_page_serves_its_own_document_and_other_paths_get_the_404_page() {
         ("/index.html", StatusCode::OK, index.clone()),
         ("/?q=lamp&page=2", StatusCode::OK, index.clone()),
         ("/cart", StatusCode::OK, common::page_html("cart")),
+        ("/seller", StatusCode::OK, common::page_html("seller")),
+        (
+            "/seller?q=lamp",
+            StatusCode::OK,
+            common::page_html("seller"),
+        ),
         (
             "/listing/42?q=1",
             StatusCode::OK,

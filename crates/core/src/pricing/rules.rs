@@ -6,6 +6,11 @@
 //! [`PricingRules::from_json`] reads the file and checks it against the network it will
 //! be used with, naming every problem by its place in the file
 //! (`markets[2].payment.rate_bp: above 20 %`), the way the network file is checked.
+//! [`PricingRules::read`] does the same through [`crate::json`] instead of serde, for the
+//! seller panel's wasm (which carries no serde); the [`FromJson`](crate::json::FromJson)
+//! impls at the end of this file keep the serde field lists: every struct `strict`, as
+//! `deny_unknown_fields` is, and a field serde defaults `#[default]`. Both readers accept
+//! the same files and build the same rules.
 //!
 //! Conventions (as in the network file): rates in basis points (1500 = 15 %), amounts in
 //! integer minor units of the currency named beside them or of the market's currency.
@@ -19,6 +24,7 @@ use crate::money::{Currency, CurrencyCode};
 use crate::network::{Network, Problem};
 use crate::schema::MarketDef;
 use crate::time::Date;
+use crate::{json_enum, json_struct};
 
 /// Highest commission of any category, in basis points.
 pub const MAX_COMMISSION_BP: u32 = 5_000;
@@ -206,6 +212,15 @@ impl PricingRules {
     pub fn from_json(text: &str, net: &Network) -> Result<PricingRules, PricingRulesError> {
         let file: PricingFile =
             serde_json::from_str(text).map_err(|e| PricingRulesError::Syntax(e.to_string()))?;
+        PricingRules::from_file(file, net)
+    }
+
+    /// Reads (with [`crate::json`], no serde) and checks a pricing file against `net`: the
+    /// same rules as [`PricingRules::from_json`] builds from the same text, for the
+    /// browser. Only the wording of a syntax error differs.
+    pub fn read(text: &str, net: &Network) -> Result<PricingRules, PricingRulesError> {
+        let file: PricingFile =
+            crate::json::from_str(text).map_err(|e| PricingRulesError::Syntax(e.to_string()))?;
         PricingRules::from_file(file, net)
     }
 
@@ -530,3 +545,28 @@ impl Check {
         }
     }
 }
+
+// The serde-free readers (see the module's documentation): keep in step with the derives.
+json_struct!(strict PricingFile { version, as_of, commission, aged_inventory, fully_managed, markets });
+json_struct!(strict CommissionDef { default_bp, categories, source });
+json_struct!(strict CategoryRate { category, rate_bp, #[default] note });
+json_struct!(strict AgedInventoryDef { tiers, source });
+json_struct!(strict AgedTier { after_days, surcharge_bp });
+json_struct!(strict FullyManagedDef { inbound_currency, inbound_per_kg_minor, source });
+json_enum!(CustomsValue { Fob = "fob", Cif = "cif" });
+json_struct!(strict PricePointTier { from_minor, step_minor, ending_minor });
+json_struct!(strict ReferenceDestination { postal_code, label });
+json_struct!(strict PaymentFeeDef { rate_bp, fixed_minor, source });
+json_struct!(strict MarketPricingDef {
+    market,
+    currency,
+    reference,
+    max_price_minor,
+    price_points,
+    customs_value,
+    #[default] flat_duty_below_minor,
+    platform_markup_bp,
+    payment,
+    #[default] commission_overrides,
+    source,
+});

@@ -6,13 +6,15 @@
 //! the database by [`Catalog::load`], the way a marketplace serves search from an index
 //! rather than from its order database. Every request reads one consistent snapshot, so
 //! a listing page, a listing's detail and a quote can never disagree about a price or a
-//! stock figure. Whatever changes the catalog in the database (the seller panel, later)
-//! calls [`CatalogStore::reload`] afterwards.
+//! stock figure. Whatever changes the catalog in the database (the seller panel's writes
+//! and arriving shipments, `src/seller/`) calls [`CatalogStore::reload`] afterwards, and
+//! answers only once the storefront shows the change.
 //!
 //! # Privacy by construction
 //! The read model never loads seller-private columns: cost of goods, supply price,
-//! margin, funding of promotions, the seller's e-mail. Exact stock is not loaded either:
-//! the load query caps every warehouse's figure at [`STOCK_CAP`].
+//! margin, funding of promotions, the seller's e-mail, inbound shipments, the audit log.
+//! Exact stock is not loaded either: the load query caps every warehouse's figure (units
+//! on hand less those reserved for open orders) at [`STOCK_CAP`].
 //!
 //! # Why stock is capped at 10, and why that loses nothing
 //! The browser estimates delivery with the same engine as the server, and the engine needs
@@ -29,6 +31,7 @@
 pub mod generate;
 pub mod images;
 mod products;
+pub mod promotions;
 pub mod search;
 
 use std::collections::BTreeMap;
@@ -262,11 +265,14 @@ impl Catalog {
                 .push((row.try_get("name")?, row.try_get("value")?));
         }
 
-        // Exact stock never leaves the database: the query caps it.
+        // Exact stock never leaves the database: the query caps it. Units reserved for
+        // open orders are not on offer.
         let mut stock: BTreeMap<i64, Vec<StockLine>> = BTreeMap::new();
         for row in sqlx::query(
             "SELECT listing_id, warehouse, \
-             CASE WHEN quantity > $1 THEN $1 ELSE quantity END AS shown \
+             CASE WHEN quantity - reserved > $1 THEN $1 \
+                  WHEN quantity - reserved < 0 THEN 0 \
+                  ELSE quantity - reserved END AS shown \
              FROM listing_stock ORDER BY listing_id, warehouse",
         )
         .bind(i64::from(STOCK_CAP))
@@ -287,10 +293,13 @@ impl Catalog {
                 });
         }
 
+        // The seller panel's kinds price one unit from the current regular price
+        // ([`promotions::shopper_price`]); the demo's kinds have a fixed price.
         let mut promotions: BTreeMap<(i64, String), Vec<PromotionRecord>> = BTreeMap::new();
         for row in sqlx::query(
             "SELECT p.listing_id, p.market, p.kind, p.label, p.price_minor, p.starts_at, \
-             p.ends_at, lp.currency FROM promotions p \
+             p.ends_at, p.percent_bp, p.amount_minor, lp.currency, \
+             lp.price_minor AS regular_minor FROM promotions p \
              JOIN listing_prices lp ON lp.listing_id = p.listing_id AND lp.market = p.market \
              ORDER BY p.listing_id, p.market, p.starts_at, p.id",
         )
@@ -298,16 +307,24 @@ impl Catalog {
         .await?
         {
             let currency: String = row.try_get("currency")?;
-            let Some(price) = net.money(row.try_get("price_minor")?, &currency) else {
+            let Some(regular) = net.money(row.try_get("regular_minor")?, &currency) else {
                 continue;
             };
+            let kind: String = row.try_get("kind")?;
+            let price = promotions::shopper_price(
+                regular,
+                &kind,
+                row.try_get("percent_bp")?,
+                row.try_get("amount_minor")?,
+                row.try_get("price_minor")?,
+            );
             let starts: String = row.try_get("starts_at")?;
             let ends: String = row.try_get("ends_at")?;
             promotions
                 .entry((row.try_get("listing_id")?, row.try_get("market")?))
                 .or_default()
                 .push(PromotionRecord {
-                    kind: row.try_get("kind")?,
+                    kind,
                     label: row.try_get("label")?,
                     price,
                     starts_at: Instant::parse(&starts)
@@ -477,6 +494,10 @@ fn decode(column: &str, e: impl std::fmt::Display) -> sqlx::Error {
 #[derive(Debug, Default)]
 pub struct CatalogStore {
     current: RwLock<Arc<Catalog>>,
+    /// Reloads run one at a time, so a reload that started after a write always
+    /// publishes a snapshot that includes it (two overlapping reloads could otherwise
+    /// finish in the wrong order and put an older snapshot back).
+    reloading: tokio::sync::Mutex<()>,
 }
 
 impl CatalogStore {
@@ -489,6 +510,7 @@ impl CatalogStore {
     pub fn shared(catalog: Arc<Catalog>) -> CatalogStore {
         CatalogStore {
             current: RwLock::new(catalog),
+            reloading: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -500,8 +522,10 @@ impl CatalogStore {
         }
     }
 
-    /// Reloads from the database after a change there.
+    /// Reloads from the database after a change there. Returns once the new snapshot
+    /// answers requests.
     pub async fn reload(&self, pool: &SqlitePool, net: &Network) -> Result<(), sqlx::Error> {
+        let _one_at_a_time = self.reloading.lock().await;
         let fresh = Arc::new(Catalog::load(pool, net).await?);
         match self.current.write() {
             Ok(mut guard) => *guard = fresh,

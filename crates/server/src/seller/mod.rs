@@ -58,25 +58,63 @@
 //!
 //! # Ownership
 //! [`require_owned_listing`] answers 404 for a listing of another seller exactly as for
-//! one that does not exist, so nothing hints that it exists.
+//! one that does not exist, so nothing hints that it exists. Every endpoint below checks
+//! it before it reads the body, and a promotion or shipment of another listing answers
+//! 404 too.
+//!
+//! # SKUs, prices, stock, promotions, shipments, the audit log
+//! - [`listings`]: the SKU table (`GET /api/seller/listings`), one SKU's private detail
+//!   with every fulfilment mode priced side by side by crates/core
+//!   (`GET /api/seller/listings/{id}`), and the pricing rules the panel prices what-ifs
+//!   with (`GET /api/seller/pricing-rules`).
+//! - [`save`]: saving mode, prices and stock all or nothing with optimistic concurrency
+//!   (`PUT /api/seller/listings/{id}`, 409 with the current values on a stale version).
+//! - [`promotions`]: schedule (`POST …/promotions`) and end (`DELETE …/promotions/{id}`)
+//!   a promotion, with its margin impact from crates/core and warnings.
+//! - [`inbound`]: announce and withdraw sea shipments (`POST`/`DELETE …/inbound`), and
+//!   [`receive_arrivals`], which turns due ones into stock on hand.
+//! - [`audit`]: every change written in its own transaction; `GET /api/seller/audit`.
+//! - [`margins`]: margins stored per market, computed by crates/core on save and in the
+//!   background; [`pricing`]: the pricing rules file and the requests the server gives
+//!   the pricing engine; [`store`]: a seller's listings with their private columns.
+//!
+//! Every write bumps the listing's `version` as the first statement of its transaction
+//! (so it holds SQLite's write lock from the start and two writers queue instead of
+//! interleaving), writes its audit entries in that transaction, and reloads the
+//! storefront's catalog before it answers, so the public listing shows the change.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
+pub mod inbound;
+pub mod listings;
+pub mod margins;
+pub mod pricing;
+pub mod promotions;
+pub mod save;
 pub mod session;
+pub mod store;
 pub mod throttle;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, Path};
+use axum::routing::{delete, get, post};
+use crossdock_core::time::Instant;
 use sqlx::SqlitePool;
 
+use crate::listings::parse_id;
 use crate::{ApiError, AppState};
 
 pub use accounts::seed_demo_accounts;
 pub use accounts::{DemoLogin, SeedError, demo_login, demo_password, demo_seller_logins};
+pub use inbound::receive_arrivals;
+pub use pricing::{LoadedPricing, load_pricing};
 pub use session::SellerSession;
 
-/// `/api/seller/session`: sign in, who am I, sign out.
+/// `/api/seller/...`: the session (sign in, who am I, sign out), the SKU table and
+/// detail, saving mode, prices and stock, promotions, inbound shipments, the pricing rules
+/// and the audit log.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
@@ -86,7 +124,93 @@ pub fn router() -> Router<AppState> {
                 .delete(auth::sign_out)
                 .layer(DefaultBodyLimit::max(16 * 1024)),
         )
+        .route("/api/seller/listings", get(listings::list_listings))
+        .route(
+            "/api/seller/listings/{id}",
+            get(listings::get_listing)
+                .put(save::update_listing)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route(
+            "/api/seller/listings/{id}/promotions",
+            post(promotions::create_promotion).layer(DefaultBodyLimit::max(16 * 1024)),
+        )
+        .route(
+            "/api/seller/listings/{id}/promotions/{promotion}",
+            delete(promotions::delete_promotion),
+        )
+        .route(
+            "/api/seller/listings/{id}/inbound",
+            post(inbound::create_inbound).layer(DefaultBodyLimit::max(16 * 1024)),
+        )
+        .route(
+            "/api/seller/listings/{id}/inbound/{shipment}",
+            delete(inbound::delete_inbound),
+        )
+        .route("/api/seller/pricing-rules", get(listings::pricing_rules))
+        .route("/api/seller/audit", get(audit::list_audit))
         .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// What every seller endpoint does before it reads: shipments whose ETA has come become
+/// stock on hand (and the storefront's catalog is reloaded when any did).
+pub async fn prepare(state: &AppState, now: Instant) -> Result<(), ApiError> {
+    let received = receive_arrivals(&state.db, now)
+        .await
+        .map_err(|e| ApiError::Internal(format!("receiving shipments: {e}")))?;
+    if received > 0 {
+        save::reload_catalog(state).await?;
+    }
+    Ok(())
+}
+
+/// The seller panel's background work, every minute (the first run at once) until the
+/// task is dropped: shipments whose ETA has come become stock on hand (and the catalog is
+/// reloaded when any did), and margins not yet computed with the loaded rules are
+/// computed.
+/// Failures are logged and tried again at the next tick.
+pub async fn background(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Ok(now) = crate::api::server_now() else {
+            continue;
+        };
+        if let Err(e) = prepare(&state, now).await {
+            eprintln!("crossdock-server: receiving inbound shipments failed: {e:?}");
+        }
+        if let Err(e) = margins::refresh_all(&state.db, &state.network, &state.pricing, now).await {
+            eprintln!("crossdock-server: computing margins failed: {e:?}");
+        }
+    }
+}
+
+/// The 404 of a listing the seller does not have (missing or another seller's: the same).
+pub fn not_yours(listing_id: i64) -> ApiError {
+    ApiError::NotFound(format!(
+        "you have no listing {listing_id}: check the id in your SKU table"
+    ))
+}
+
+/// A listing id and the id of something of it (`/listings/{id}/promotions/{promotion}`).
+pub fn listing_and_child(
+    path: Result<Path<(String, String)>, PathRejection>,
+    child: &str,
+) -> Result<(i64, i64), ApiError> {
+    let Path((id, other)) = path.map_err(|e| ApiError::bad("id", e.body_text()))?;
+    let id = parse_id(&id)?;
+    let other = other
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            ApiError::bad(
+                child,
+                format!("\"{other}\" is not a {child} id: ids are positive whole numbers"),
+            )
+        })?;
+    Ok((id, other))
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -108,8 +232,6 @@ pub async fn require_owned_listing(
         .map_err(|e| ApiError::Internal(format!("looking up listing {listing_id}: {e}")))?;
     match found {
         Some(_) => Ok(()),
-        None => Err(ApiError::NotFound(format!(
-            "you have no listing {listing_id}: check the id in your SKU table"
-        ))),
+        None => Err(not_yours(listing_id)),
     }
 }

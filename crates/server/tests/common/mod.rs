@@ -70,7 +70,7 @@ impl Fixture {
         )
         .unwrap();
         std::fs::write(dist.join("public/favicon.svg"), "<svg></svg>").unwrap();
-        for name in ["listing", "cart"] {
+        for name in ["listing", "cart", "seller"] {
             std::fs::create_dir_all(dist.join("pages").join(name)).unwrap();
             std::fs::write(
                 dist.join("pages").join(name).join("index.html"),
@@ -105,6 +105,7 @@ impl Fixture {
             dist: Arc::new(dir.path().join("dist")),
             db,
             catalog: Arc::new(CatalogStore::shared(catalog.clone())),
+            pricing: pricing_rules(),
         };
         Fixture { dir, state }
     }
@@ -280,5 +281,184 @@ impl Fixture {
                 .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&bytes)))
         };
         (response.status().as_u16(), json)
+    }
+}
+
+/// The repository's pricing rules file (`data/pricing.json`), loaded once per test binary
+/// and checked against the repository's network, as `crossdock-server` loads it.
+pub fn pricing_rules() -> Arc<crossdock_server::LoadedPricing> {
+    static RULES: OnceLock<Arc<crossdock_server::LoadedPricing>> = OnceLock::new();
+    RULES
+        .get_or_init(|| {
+            let network = load_network(Path::new(NETWORK)).unwrap_or_else(|e| panic!("{e}"));
+            let path = Path::new(NETWORK).with_file_name("pricing.json");
+            Arc::new(
+                crossdock_server::load_pricing(&path, network.network())
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        })
+        .clone()
+}
+
+impl Fixture {
+    /// Sends `method uri` with exactly `headers` (no cookie or CSRF token unless given),
+    /// with a JSON body when given; the status and the parsed answer (`null` when empty).
+    pub async fn request_json(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        send_json(self.state.clone(), method, uri, headers, body).await
+    }
+}
+
+/// [`Fixture::request_json`] on a state of its own, for requests sent from spawned tasks.
+pub async fn send_json(
+    state: AppState,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    if body.is_some() {
+        request = request.header("content-type", "application/json");
+    }
+    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    let response = app(state)
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{uri}: {e}: {}", String::from_utf8_lossy(&bytes)))
+    };
+    (status, json)
+}
+
+/// Checks `value` against the schema `name` of the OpenAPI document `doc`: types,
+/// required properties, and no property the schema does not declare. Returns the
+/// problems found.
+pub fn schema_problems(
+    doc: &serde_json::Value,
+    name: &str,
+    value: &serde_json::Value,
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    let schema_ref = serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+    conform_to(doc, &schema_ref, value, "$", &mut errors);
+    errors
+}
+
+fn conform_to(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let schema = resolve_ref(doc, schema);
+    if let Some(branches) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        let fits = branches.iter().any(|b| {
+            let mut e = Vec::new();
+            conform_to(doc, b, value, at, &mut e);
+            e.is_empty()
+        });
+        if !fits {
+            errors.push(format!("{at}: fits no branch of {schema}: {value}"));
+        }
+        return;
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        for part in parts {
+            let part = resolve_ref(doc, part);
+            if let Some(p) = part.get("properties").and_then(Value::as_object) {
+                properties.extend(p.clone());
+            }
+            if let Some(r) = part.get("required").and_then(Value::as_array) {
+                required.extend(r.clone());
+            }
+        }
+        let merged =
+            serde_json::json!({"type": "object", "properties": properties, "required": required});
+        conform_to(doc, &merged, value, at, errors);
+        return;
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let fits = types.contains(&actual) || (actual == "integer" && types.contains(&"number"));
+        if !fits {
+            errors.push(format!("{at}: {actual} where the schema says {types:?}"));
+            return;
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            if let Some(required) = schema.get("required").and_then(Value::as_array) {
+                for r in required.iter().filter_map(Value::as_str) {
+                    if !map.contains_key(r) {
+                        errors.push(format!("{at}: required \"{r}\" missing"));
+                    }
+                }
+            }
+            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+                for (key, v) in map {
+                    match properties.get(key) {
+                        Some(s) => conform_to(doc, s, v, &format!("{at}.{key}"), errors),
+                        None => errors.push(format!("{at}: \"{key}\" is not in the schema")),
+                    }
+                }
+            }
+        }
+        Value::Array(list) => {
+            if let Some(items) = schema.get("items") {
+                for (i, v) in list.iter().enumerate() {
+                    conform_to(doc, items, v, &format!("{at}[{i}]"), errors);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn resolve_ref<'a>(
+    doc: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match schema.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(r) => {
+            let name = r.trim_start_matches("#/components/schemas/");
+            resolve_ref(doc, &doc["components"]["schemas"][name])
+        }
+        None => schema,
     }
 }
