@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One click on "View on Crossdock" in an embed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClickBody {
     /// The partner's reference, as the embed's `data-partner` gives it: 1 to 64 letters,
@@ -63,10 +63,21 @@ pub fn partner_ref(text: &str) -> Result<String, String> {
     Ok(text.to_ascii_lowercase())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/embed/click",
+    tag = "embeds",
+    request_body = ClickBody,
+    responses(
+        (status = 204, description = "Counted (per partner, listing and UTC day; nothing about the reader)"),
+        (status = 403, description = "Sent by another site, not by the embed", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "A bad partner reference or an unknown listing", body = crate::openapi::ErrorResponse),
+    )
+)]
 /// Counts one click. Only the embed itself (this origin) may count: a browser request
 /// sent by another site is refused (`Sec-Fetch-Site`), and the JSON content type keeps
 /// plain cross-site forms out.
-async fn count_click(
+pub async fn count_click(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<ClickBody>,
@@ -104,27 +115,38 @@ async fn count_click(
 }
 
 /// Clicks per partner, most first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ClickSummary {
     pub partners: Vec<PartnerClicks>,
 }
 
 /// One partner's clicks, in all and per listing (most first).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PartnerClicks {
     pub partner: String,
     pub clicks: i64,
     pub listings: Vec<ListingClicks>,
 }
 
-#[derive(Debug, Serialize)]
+/// One listing's clicks.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListingClicks {
     pub listing_id: i64,
     pub clicks: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/embed/clicks",
+    tag = "embeds",
+    params(("partner" = Option<String>, Query, description = "One partner's counts only")),
+    responses(
+        (status = 200, description = "Clicks per partner and listing, every day summed", body = ClickSummary),
+        (status = 400, description = "A bad partner reference or an unknown parameter", body = crate::openapi::ErrorResponse),
+    )
+)]
 /// The counts, every day summed; `?partner=` for one partner.
-async fn clicks(
+pub async fn clicks(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {

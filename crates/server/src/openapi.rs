@@ -62,6 +62,8 @@ pub fn router() -> Router<AppState> {
         crate::seller::inbound::create_inbound,
         crate::seller::inbound::delete_inbound,
         crate::seller::audit::list_audit,
+        crate::embed::count_click,
+        crate::embed::clicks,
     ),
     components(schemas(
         ErrorResponse,

@@ -266,3 +266,18 @@ async fn bad_clicks_are_refused_with_the_api_error_shape() {
     let (_, summary) = fx.request_json("GET", "/api/embed/clicks", &[], None).await;
     assert_eq!(summary, json!({"partners": []}));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_click_endpoints() {
+    let fx = Fixture::without_dist().await;
+    let (response, body) = fx.get("/api/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let click = &doc["paths"]["/api/embed/click"]["post"];
+    assert!(click["requestBody"].is_object(), "{click}");
+    assert!(click["responses"]["204"].is_object(), "{click}");
+    assert!(click["responses"]["422"].is_object(), "{click}");
+    let clicks = &doc["paths"]["/api/embed/clicks"]["get"];
+    assert!(clicks["responses"]["200"].is_object(), "{clicks}");
+    assert!(doc["components"]["schemas"]["ClickSummary"].is_object());
+}
