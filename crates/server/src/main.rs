@@ -84,7 +84,7 @@ async fn run() -> Result<(), StartError> {
         })?;
     if let Some(first) = demo.first() {
         println!(
-            "Seller sign-in (POST /api/seller/session, see http://{local}/api/docs) — demo: {} / {} ({}; each demo seller signs in as <seller id>@demo.crossdock / crossdock-demo-<seller id>: {})",
+            "Seller panel: http://{local}/seller — demo sign-in: {} / {} ({}; each demo seller signs in as <seller id>@demo.crossdock / crossdock-demo-<seller id>: {})",
             first.login,
             first.password,
             first.name,

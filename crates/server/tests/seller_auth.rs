@@ -1012,7 +1012,7 @@ fn the_binary_prints_demo_credentials_that_sign_in() {
         panic!("unexpected first line: {first:?}");
     };
     let expected = format!(
-        "Seller sign-in (POST /api/seller/session, see http://{address}/api/docs) — demo: bloomskin@demo.crossdock / crossdock-demo-bloomskin"
+        "Seller panel: http://{address}/seller — demo sign-in: bloomskin@demo.crossdock / crossdock-demo-bloomskin"
     );
     if !second.starts_with(&expected) {
         stop(child);
