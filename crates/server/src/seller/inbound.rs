@@ -167,9 +167,7 @@ pub async fn create_inbound(
     let ApiJson(body) = body?;
     super::prepare(&state, now).await?;
     let net = state.network.network();
-    let listing = store::load_one(&state.db, net, &session.seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let listing = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     expect_version(&state, &listing, body.version, now).await?;
     check_warehouse(net, &listing, body.warehouse.trim())?;
     let warehouse = body.warehouse.trim().to_string();
@@ -279,9 +277,7 @@ pub async fn delete_inbound(
     super::require_owned_listing(&state.db, &session.seller_id, id).await?;
     super::prepare(&state, now).await?;
     let net = state.network.network();
-    let listing = store::load_one(&state.db, net, &session.seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let listing = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     let row = sqlx::query(
         "SELECT warehouse, quantity, eta, created_at, received_at FROM inbound_shipments \
          WHERE id = $1 AND listing_id = $2",

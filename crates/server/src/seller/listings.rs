@@ -607,9 +607,7 @@ pub async fn detail_of(
     id: i64,
     now: Instant,
 ) -> Result<SellerListingDetail, ApiError> {
-    let listing = store::load_one(&state.db, state.network.network(), seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let listing = store::load_owned(&state.db, state.network.network(), seller_id, id).await?;
     Ok(detail(state, &listing, now))
 }
 
@@ -902,14 +900,10 @@ pub async fn get_listing(
     super::require_owned_listing(&state.db, &session.seller_id, id).await?;
     super::prepare(&state, now).await?;
     let net = state.network.network();
-    let mut listing = store::load_one(&state.db, net, &session.seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let mut listing = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     if margins::refresh_listing(&state.db, &state.network, &state.pricing, &listing, now).await? > 0
     {
-        listing = store::load_one(&state.db, net, &session.seller_id, id)
-            .await?
-            .ok_or_else(|| super::not_yours(id))?;
+        listing = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     }
     Ok(no_store_json(
         StatusCode::OK,

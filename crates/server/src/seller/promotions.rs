@@ -306,9 +306,7 @@ pub async fn create_promotion(
     let ApiJson(body) = body?;
     super::prepare(&state, now).await?;
     let net = state.network.network();
-    let listing = store::load_one(&state.db, net, &session.seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let listing = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     expect_version(&state, &listing, body.version, now).await?;
 
     let market = sold_market(net, &listing, &body.market, "market")?;
@@ -567,9 +565,7 @@ pub async fn delete_promotion(
     super::require_owned_listing(&state.db, &session.seller_id, id).await?;
     super::prepare(&state, now).await?;
     let net = state.network.network();
-    let listing = store::load_one(&state.db, net, &session.seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let listing = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     let Some(row) = listing
         .promotions
         .iter()

@@ -411,9 +411,7 @@ pub async fn update_listing(
     super::prepare(&state, now).await?;
     let net = state.network.network();
     let rules = state.pricing.rules();
-    let current = store::load_one(&state.db, net, &session.seller_id, id)
-        .await?
-        .ok_or_else(|| super::not_yours(id))?;
+    let current = store::load_owned(&state.db, net, &session.seller_id, id).await?;
     let Some(version) = body.version else {
         return Err(ApiError::invalid(
             "version",

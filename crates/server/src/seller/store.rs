@@ -213,6 +213,19 @@ pub async fn load_one(
     Ok(load(pool, net, seller_id, Some(id)).await?.pop())
 }
 
+/// The seller's listing `id`, or the same 404 as for a listing that does not exist (the
+/// caller has already checked ownership with `require_owned_listing`).
+pub async fn load_owned(
+    pool: &SqlitePool,
+    net: &Network,
+    seller_id: &str,
+    id: i64,
+) -> Result<PrivateListing, ApiError> {
+    load_one(pool, net, seller_id, id)
+        .await?
+        .ok_or_else(|| super::not_yours(id))
+}
+
 /// Every listing of `seller_id`, by id.
 pub async fn load_seller(
     pool: &SqlitePool,
