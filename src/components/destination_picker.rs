@@ -1,7 +1,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::model::destination::Dest;
+use crate::model::destination::{Dest, market_options, postal_hint, summary_text};
 use crate::state::destination::use_destination;
 use crate::state::network::use_network;
 
@@ -20,43 +20,16 @@ pub fn DestinationPicker() -> impl IntoView {
     let summary = move || {
         let d = dest.get();
         match network.get() {
-            Some(Ok(net)) => {
-                let r = dest.resolve(&net);
-                if d.postal.is_empty() {
-                    let short: String = r
-                        .zone_name
-                        .split([',', '('])
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string();
-                    format!("{} · {short}", r.market)
-                } else {
-                    format!("{} {}", r.market, d.postal)
-                }
-            }
+            Some(Ok(net)) => summary_text(&d, &dest.resolve(&net)),
             _ => d.market,
         }
     };
     let markets = move || match network.get() {
-        Some(Ok(net)) => net
-            .file
-            .markets
-            .iter()
-            .map(|m| (m.id.clone(), m.name.clone()))
-            .collect::<Vec<_>>(),
+        Some(Ok(net)) => market_options(&net),
         _ => Vec::new(),
     };
     let rule = move || match network.get() {
-        Some(Ok(net)) => {
-            let id = market.get();
-            net.file
-                .markets
-                .iter()
-                .find(|m| m.id == id)
-                .map(|m| (m.postal.label.clone(), m.postal.example.clone()))
-                .unwrap_or_default()
-        }
+        Some(Ok(net)) => postal_hint(&net, &market.get()),
         _ => ("Postal code".to_string(), String::new()),
     };
     let submit = move |ev: SubmitEvent| {

@@ -2,7 +2,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::reader::Reader;
-use crate::model::destination::Dest;
+use crate::model::destination::{Dest, market_options, postal_hint, summary_text};
 use crate::state::network::use_network;
 
 /// The embed's "Deliver to" line: where the windows are for, and a one-line form
@@ -23,43 +23,16 @@ pub fn CompactPicker(
     let summary = move || {
         let d = reader.get();
         match network.get() {
-            Some(Ok(net)) => {
-                let r = reader.resolve(&net);
-                if d.postal.is_empty() {
-                    let area = r
-                        .zone_name
-                        .split([',', '('])
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string();
-                    format!("{} · {area}", r.market)
-                } else {
-                    format!("{} {}", r.market, d.postal)
-                }
-            }
+            Some(Ok(net)) => summary_text(&d, &reader.resolve(&net)),
             _ => d.market,
         }
     };
     let markets = move || match network.get() {
-        Some(Ok(net)) => net
-            .file
-            .markets
-            .iter()
-            .map(|m| (m.id.clone(), m.name.clone()))
-            .collect::<Vec<_>>(),
+        Some(Ok(net)) => market_options(&net),
         _ => Vec::new(),
     };
     let rule = move || match network.get() {
-        Some(Ok(net)) => {
-            let id = market.get();
-            net.file
-                .markets
-                .iter()
-                .find(|m| m.id == id)
-                .map(|m| (m.postal.label.clone(), m.postal.example.clone()))
-                .unwrap_or_default()
-        }
+        Some(Ok(net)) => postal_hint(&net, &market.get()),
         _ => ("Postal code".to_string(), String::new()),
     };
     let submit = move |ev: SubmitEvent| {

@@ -23,6 +23,43 @@ pub struct Resolved {
     pub locale: String,
 }
 
+/// What a closed destination picker shows (the header's and the embed's): the market and
+/// postal code ("US 10001"), or, with no postal code, the market and the first words of
+/// its default zone's name ("DE · Berlin").
+pub fn summary_text(d: &Dest, r: &Resolved) -> String {
+    if d.postal.is_empty() {
+        let area = r
+            .zone_name
+            .split([',', '('])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        format!("{} · {area}", r.market)
+    } else {
+        format!("{} {}", r.market, d.postal)
+    }
+}
+
+/// The markets for a picker's select: (id, name), in the network's order.
+pub fn market_options(net: &Network) -> Vec<(String, String)> {
+    net.file
+        .markets
+        .iter()
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect()
+}
+
+/// The postal code's label and example in `market` ("ZIP code", "94107"); empty when the
+/// market is unknown.
+pub fn postal_hint(net: &Network, market: &str) -> (String, String) {
+    net.file
+        .markets
+        .iter()
+        .find(|m| m.id == market)
+        .map(|m| (m.postal.label.clone(), m.postal.example.clone()))
+        .unwrap_or_default()
+}
+
 /// The market a browser language suggests ("de-AT" → DE, "en-GB" → GB, "ko" → KR).
 pub fn guess_market(language: &str) -> &'static str {
     let lang = language.to_ascii_lowercase();
@@ -155,6 +192,24 @@ mod tests {
         ] {
             assert_eq!(guess_market(lang), market, "{lang}");
         }
+    }
+
+    #[test]
+    fn a_closed_picker_names_the_postal_code_or_the_default_area() {
+        let net = test_network();
+        let ny = Dest::parse(&net, "US", "10001").expect("valid");
+        assert_eq!(
+            summary_text(&ny, &ny.resolve(&net).expect("resolves")),
+            "US 10001"
+        );
+        let de = Dest::market_only("DE");
+        let r = de.resolve(&net).expect("resolves");
+        let area = summary_text(&de, &r);
+        assert!(area.starts_with("DE · "), "{area}");
+        assert!(!area.contains([',', '(']), "{area}");
+        assert_eq!(market_options(&net).len(), net.file.markets.len());
+        assert!(!postal_hint(&net, "US").1.is_empty());
+        assert_eq!(postal_hint(&net, "XX"), (String::new(), String::new()));
     }
 
     #[test]
