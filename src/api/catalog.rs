@@ -9,6 +9,7 @@
 
 use crossdock_core::engine::{Listing, StockLine, Window};
 use crossdock_core::json::{self, FromJson, JsonError, Path, Value};
+use crossdock_core::pricing::PromotionKind;
 use crossdock_core::{Mode, Money, json_struct};
 
 use super::ApiError;
@@ -37,9 +38,30 @@ json_struct!(lenient SellerRef { id, name });
 pub struct PromotionNow {
     pub label: String,
     pub percent_off: u32,
+    /// A voucher: off the shopper's order line of this item, once (the unit price stays).
+    pub voucher: Option<Money>,
+    /// Free shipping: an order line of this item worth at least this pays no delivery fee.
+    pub free_shipping_over: Option<Money>,
 }
 
-json_struct!(lenient PromotionNow { #[default] label, #[default] percent_off });
+json_struct!(lenient PromotionNow {
+    #[default] label,
+    #[default] percent_off,
+    #[default] voucher,
+    #[default] free_shipping_over,
+});
+
+impl PromotionNow {
+    /// What it does to an order line beyond the unit price, for crates/core's
+    /// `OrderLine` (the server's quote applies the same).
+    pub fn effect(&self) -> Option<PromotionKind> {
+        match (self.voucher, self.free_shipping_over) {
+            (Some(amount), _) => Some(PromotionKind::Voucher { amount }),
+            (None, Some(threshold)) => Some(PromotionKind::FreeShippingOver { threshold }),
+            (None, None) => None,
+        }
+    }
+}
 
 /// Average stars, in tenths, and how many ratings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,6 +282,10 @@ pub struct QuoteLine {
     pub listing_id: i64,
     pub quantity: u32,
     pub unit_price: Money,
+    /// The promotion running at the instant quoted.
+    pub promotion: Option<PromotionNow>,
+    /// What the shopper pays for the line (after a voucher).
+    pub line_total: Option<Money>,
     pub availability: String,
     /// What the server gave its engine (capped stock included).
     pub engine_input: Listing,
@@ -270,6 +296,8 @@ json_struct!(lenient QuoteLine {
     listing_id,
     quantity,
     unit_price,
+    #[default] promotion,
+    #[default] line_total,
     #[default] availability,
     engine_input,
     quote,
@@ -387,6 +415,8 @@ mod tests {
             promotion: Some(PromotionNow {
                 label: "Winter sale".into(),
                 percent_off: 25,
+                voucher: None,
+                free_shipping_over: None,
             }),
             weight_g: 900,
             dims_mm: [300, 200, 150],

@@ -13,7 +13,7 @@ use super::route::{click_body, listing_href};
 use crate::api::catalog::ListingSummary;
 use crate::browser::format_money;
 use crate::components::Picture;
-use crate::model::card::{CardEstimate, card_estimate};
+use crate::model::card::{CardEstimate, card_estimate, deal_text};
 use crate::model::destination::Resolved;
 
 /// Each listing's delivery line for the destination `r` at `unix` seconds, as the
@@ -81,6 +81,12 @@ pub fn EmbedCard(
     let href = listing_href(id, partner.as_deref());
     let price = item.price;
     let was = item.list_price.filter(|w| w.minor() > price.minor());
+    // A voucher or free delivery, per order of the item, as the storefront's card says it.
+    let deal = item
+        .promotion
+        .as_ref()
+        .filter(|p| p.effect().is_some())
+        .map(|p| (p.voucher, p.free_shipping_over));
     let on_click = {
         let partner = partner.clone();
         move |_| count_click(partner.clone(), id)
@@ -150,6 +156,17 @@ pub fn EmbedCard(
                             }
                         })}
                 </p>
+                {deal
+                    .map(|(v, f)| {
+                        let text = move || {
+                            let l = locale.get();
+                            let m = |x: Option<crossdock_core::Money>| {
+                                x.map(|m| format_money(&m, &l))
+                            };
+                            deal_text(m(v), m(f), false)
+                        };
+                        view! { <p class="from" data-testid="card-deal">{text}</p> }
+                    })}
                 {delivery}
                 {wide
                     .then(|| {

@@ -85,6 +85,21 @@ pub fn card_estimate(est: &Estimator<'_>, listing: &Listing) -> CardEstimate {
     }
 }
 
+/// What a card or a listing says about a running voucher or free-shipping promotion
+/// (neither lowers the unit price, so the price alone does not show it), given the
+/// amounts formatted in the shopper's currency: "$5.00 voucher", "Free delivery on
+/// $49.00+ of this item". Both are per order of the item, as crates/core's
+/// `pricing::shopper` applies them in the cart, the server's quote and the seller's
+/// margin. `long`: the listing page's wording.
+pub fn deal_text(voucher: Option<String>, free_over: Option<String>, long: bool) -> Option<String> {
+    match (voucher, free_over) {
+        (Some(v), _) if long => Some(format!("{v} voucher: off your order of this item, once")),
+        (Some(v), _) => Some(format!("{v} voucher")),
+        (None, Some(t)) => Some(format!("Free delivery on {t}+ of this item")),
+        (None, None) => None,
+    }
+}
+
 /// "1 Dec" for the arrives-by filter's options.
 pub fn day_month(d: Date) -> String {
     let (_, m, day) = d.ymd();
@@ -120,6 +135,21 @@ mod tests {
             compact_window(d("2027-01-04"), d("2027-01-06"), 2026),
             "Mon 4 Jan 2027 – Wed 6 Jan 2027"
         );
+    }
+
+    #[test]
+    fn a_voucher_or_free_delivery_is_said_per_order_of_the_item() {
+        let m = |s: &str| Some(s.to_string());
+        assert_eq!(deal_text(m("$5.00"), None, false), m("$5.00 voucher"));
+        assert_eq!(
+            deal_text(m("$5.00"), None, true),
+            m("$5.00 voucher: off your order of this item, once")
+        );
+        assert_eq!(
+            deal_text(None, m("$49.00"), false),
+            m("Free delivery on $49.00+ of this item")
+        );
+        assert_eq!(deal_text(None, None, true), None);
     }
 
     #[test]

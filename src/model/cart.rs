@@ -1,8 +1,14 @@
 //! The cart in plain Rust: its remembered form, and the totals (items, delivery per
 //! shipment, VAT, duty) by the market's rules in the network file. Integer minor units
 //! throughout; every rounding names its mode.
+//!
+//! A running voucher or free-shipping promotion is applied to its line by crates/core's
+//! `pricing::OrderLine`, the code `POST /api/quote` applies it with: the voucher comes off
+//! the line once (never more than the line), and a line reaching the seller's threshold
+//! ships free — no fee for any shipment carrying some of it.
 
 use crossdock_core::money::{Currency, Money, Rounding};
+use crossdock_core::pricing::{OrderLine, PromotionKind};
 use crossdock_core::schema::DutyRule;
 use crossdock_core::{Date, Network};
 
@@ -72,11 +78,22 @@ pub struct PricedLine {
     pub qty: u32,
     /// (warehouse id, whether it crosses a border, units).
     pub parts: Vec<(String, bool, u32)>,
+    /// A running voucher or free-shipping promotion of the listing.
+    pub promotion: Option<PromotionKind>,
+}
+
+impl PricedLine {
+    /// The line as the shopper pays for it (the server's quote works it out the same way).
+    pub fn order(&self) -> Result<OrderLine, String> {
+        OrderLine::new(self.unit, self.qty, self.promotion.as_ref())
+            .map_err(|_| "The cart's total is too large.".to_string())
+    }
 }
 
 /// The cart's totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Totals {
+    /// What the items cost, after vouchers.
     pub items: Money,
     /// Shipments: one per warehouse.
     pub shipments: u32,
@@ -120,25 +137,28 @@ pub fn totals(
         .ok_or_else(|| "Unknown market.".to_string())?;
     let zero = Money::zero(currency);
     let mut items = zero;
-    // Shipments by warehouse: (warehouse, crosses a border, value, units).
-    let mut shipments: Vec<(String, bool, Money, u32)> = Vec::new();
+    // Shipments by warehouse: (warehouse, crosses a border, value, units, ships free).
+    let mut shipments: Vec<(String, bool, Money, u32, bool)> = Vec::new();
     for line in lines {
         if line.unit.currency() != currency {
             return Err("A price is in another currency: reload the cart.".to_string());
         }
-        let value = line
-            .unit
-            .checked_mul(i64::from(line.qty))
-            .map_err(overflow)?;
-        items = items.checked_add(value).map_err(overflow)?;
+        let order = line.order()?;
+        items = items.checked_add(order.total).map_err(overflow)?;
+        // The voucher comes off the line's first parts' values, as far as it goes.
+        let mut off = order.voucher_off.minor();
         for (wh, cross, units) in &line.parts {
-            let v = line.unit.checked_mul(i64::from(*units)).map_err(overflow)?;
+            let full = line.unit.checked_mul(i64::from(*units)).map_err(overflow)?;
+            let taken = off.min(full.minor());
+            off -= taken;
+            let v = Money::from_minor(full.minor() - taken, currency);
             match shipments.iter_mut().find(|s| &s.0 == wh) {
                 Some(s) => {
                     s.2 = s.2.checked_add(v).map_err(overflow)?;
                     s.3 = s.3.saturating_add(*units);
+                    s.4 |= order.ships_free;
                 }
-                None => shipments.push((wh.clone(), *cross, v, *units)),
+                None => shipments.push((wh.clone(), *cross, v, *units, order.ships_free)),
             }
         }
     }
@@ -148,16 +168,17 @@ pub fn totals(
         .map(|m| Money::from_minor(m, currency));
     let free = free_over.is_some_and(|f| items.minor() >= f.minor());
     let n = u32::try_from(shipments.len()).unwrap_or(u32::MAX);
-    let delivery = if free || lines.is_empty() {
+    let charged = shipments.iter().filter(|s| !s.4).count();
+    let delivery = if free {
         zero
     } else {
         Money::from_minor(def.shopper_fee.standard_minor, currency)
-            .checked_mul(i64::from(n))
+            .checked_mul(i64::try_from(charged).unwrap_or(i64::MAX))
             .map_err(overflow)?
     };
     let mut duty = zero;
     if let Some(rule) = duty_rule(&def.duty, day) {
-        for (_, cross, value, units) in &shipments {
+        for (_, cross, value, units, _) in &shipments {
             if !cross
                 || rule
                     .duty_free_below_minor
@@ -240,6 +261,14 @@ mod tests {
             unit,
             qty,
             parts: vec![(wh.to_string(), cross, qty)],
+            promotion: None,
+        }
+    }
+
+    fn promoted(line: PricedLine, promotion: PromotionKind) -> PricedLine {
+        PricedLine {
+            promotion: Some(promotion),
+            ..line
         }
     }
 
@@ -338,6 +367,71 @@ mod tests {
         // VAT inside (2380 + 399) × 19/119 = 443.7 → 444, plus 19 % of the duty (114).
         assert_eq!(t.vat.minor(), 444 + 114);
         assert_eq!(t.total.minor(), 2380 + 399 + 600 + 114);
+    }
+
+    #[test]
+    fn a_sellers_free_shipping_frees_the_shipment_carrying_a_line_that_reaches_it() {
+        let net = test_network();
+        let (m, usd) = market(&net, "US");
+        let day = Date::parse("2026-11-24").expect("date");
+        let usd = |minor| Money::from_minor(minor, usd);
+        let free_over = PromotionKind::FreeShippingOver {
+            threshold: usd(2000),
+        };
+        let fees = |qty: u32, other_wh: &str| {
+            let t = totals(
+                &net,
+                m,
+                day,
+                &[
+                    promoted(line(usd(1000), qty, "us-west", false), free_over),
+                    line(usd(500), 1, other_wh, false),
+                ],
+            )
+            .expect("totals");
+            (t.shipments, t.delivery.minor(), t.items.minor())
+        };
+        // Below the threshold both shipments pay; at and above it, only the other one.
+        assert_eq!(fees(1, "us-east"), (2, 998, 1500));
+        assert_eq!(fees(2, "us-east"), (2, 499, 2500));
+        // At $35 in all, the market's own threshold frees both.
+        assert_eq!(fees(3, "us-east"), (2, 0, 3500));
+        // A line riding in the free shipment ships free with it.
+        assert_eq!(fees(2, "us-west"), (1, 0, 2500));
+        assert_eq!(fees(1, "us-west"), (1, 499, 1500));
+    }
+
+    #[test]
+    fn a_voucher_comes_off_its_line_once_and_never_below_zero() {
+        let net = test_network();
+        let (m, usd) = market(&net, "US");
+        let day = Date::parse("2026-11-24").expect("date");
+        let usd = |minor| Money::from_minor(minor, usd);
+        let voucher = |minor| PromotionKind::Voucher { amount: usd(minor) };
+        let t = |lines: &[PricedLine]| totals(&net, m, day, lines).expect("totals");
+        // 4 × $10 would reach the $35 free-delivery threshold; less the voucher it does not.
+        let a = t(&[promoted(line(usd(1000), 4, "us-west", false), voucher(600))]);
+        assert_eq!((a.items.minor(), a.delivery.minor()), (3400, 499));
+        assert_eq!(a.to_free.map(|m| m.minor()), Some(100));
+        let b = t(&[promoted(line(usd(1000), 1, "us-west", false), voucher(600))]);
+        assert_eq!(b.items.minor(), 400);
+        // More than the line: the line costs nothing, the cart never less.
+        let c = t(&[
+            promoted(line(usd(300), 1, "us-west", false), voucher(500)),
+            line(usd(700), 1, "us-west", false),
+        ]);
+        assert_eq!(c.items.minor(), 700);
+        // Duty is on what the shipment is worth after the voucher: 15 % of $25.
+        let d = t(&[promoted(line(usd(3000), 1, "cn-gz", true), voucher(500))]);
+        assert_eq!((d.items.minor(), d.duty.minor()), (2500, 375));
+        // The line is what the server's quote works out for it.
+        let order = promoted(line(usd(1999), 3, "us-west", false), voucher(500))
+            .order()
+            .expect("order");
+        assert_eq!(
+            (order.total.minor(), order.voucher_off.minor()),
+            (5497, 500)
+        );
     }
 
     #[test]

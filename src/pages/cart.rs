@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::browser::set_title;
 use crossdock_core::engine::{Destination, Estimator};
+use crossdock_core::pricing::PromotionKind;
 use crossdock_core::{Instant, Network};
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ use crate::api::catalog::{ListingDetail, QuoteAsk, QuoteLine, QuoteLineAsk};
 use crate::api::{ApiError, fetch_listing, post_quote};
 use crate::browser::{format_money, now_unix};
 use crate::components::{LoadError, Picture};
-use crate::model::card::{compact_window, warehouse_label};
+use crate::model::card::{compact_window, deal_text, warehouse_label};
 use crate::model::cart::{CartLine, MAX_QTY, PricedLine, totals};
 use crate::model::destination::Resolved;
 use crate::state::cart::use_cart;
@@ -204,6 +205,16 @@ fn CartBody(
         };
         let server = c.quote.as_ref().and_then(|q| q.as_ref().ok());
         let unit = server.map_or(d.summary.price, |s| s.unit_price);
+        // The promotion running at the instant quoted (the page's, until the server answers).
+        let promotion = server.map_or(d.summary.promotion.as_ref(), |s| s.promotion.as_ref());
+        let effect = promotion.and_then(|p| p.effect());
+        let priced_line = PricedLine {
+            unit,
+            qty,
+            parts: Vec::new(),
+            promotion: effect,
+        };
+        let order = priced_line.order().ok();
         let price_changed = unit != d.summary.price;
         let stock =
             server.map_or_else(|| d.summary.stock.clone(), |s| s.engine_input.stock.clone());
@@ -211,6 +222,15 @@ fn CartBody(
         let mut notes: Vec<String> = Vec::new();
         if price_changed {
             notes.push(format!("The price changed to {}.", money(&unit)));
+        }
+        // The server applies the promotion with the same code: a difference is a bug.
+        if let (Some(s), Some(o)) = (server.and_then(|s| s.line_total), order)
+            && s != o.total
+        {
+            notes.push(format!(
+                "The server's total for this line is {}.",
+                money(&s)
+            ));
         }
         if available == 0 {
             notes.push("Sold out.".to_string());
@@ -253,7 +273,10 @@ fn CartBody(
                     (part.warehouse.clone(), cross, part.quantity)
                 })
                 .collect();
-            priced.push(PricedLine { unit, qty, parts });
+            priced.push(PricedLine {
+                parts,
+                ..priced_line
+            });
             for part in &p.parts {
                 let w = (part.window.earliest, part.window.latest);
                 match shipments.iter_mut().find(|s| s.0 == part.warehouse) {
@@ -269,10 +292,18 @@ fn CartBody(
                 }
             }
         }
-        let line_total = unit
-            .checked_mul(i64::from(qty))
-            .map(|m| money(&m))
-            .unwrap_or_default();
+        let line_total = order.map(|o| money(&o.total)).unwrap_or_default();
+        // The voucher taken off, free delivery reached, or what it takes.
+        let deal = match (effect, order) {
+            (_, Some(o)) if o.voucher_off.minor() > 0 => {
+                Some(format!("−{} voucher", money(&o.voucher_off)))
+            }
+            (_, Some(o)) if o.ships_free => Some("Ships free: the seller's offer".to_string()),
+            (Some(PromotionKind::FreeShippingOver { threshold }), _) => {
+                deal_text(None, Some(money(&threshold)), false)
+            }
+            _ => None,
+        };
         let id_minus = id.clone();
         let id_plus = id.clone();
         let id_remove = id.clone();
@@ -289,6 +320,7 @@ fn CartBody(
                 <div class="cart-info">
                     <a href=format!("/listing/{id}") class="cart-title">{title.clone()}</a>
                     <p class="cart-unit">{format!("{} each", money(&unit))}</p>
+                    {deal.map(|t| view! { <p class="cart-deal" data-testid="cart-deal">{t}</p> })}
                     {browser_window.map(|(e, l)| view! {
                         <p class="cart-eta" data-testid="cart-window">"Arrives " <strong>{compact_window(e, l, year)}</strong></p>
                     })}

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crossdock_core::engine::{Destination, Estimator, Quote};
+use crossdock_core::pricing::OrderLine;
 use crossdock_core::{Instant, Network};
 use leptos::prelude::*;
 
@@ -95,7 +96,9 @@ pub fn ListingPage() -> impl IntoView {
     }
 }
 
-/// The engine's quote for a listing, quantity and destination at `now`.
+/// The engine's quote for a listing, quantity and destination at `now`, with a running
+/// voucher or free-shipping promotion applied to the delivery fee as the cart and the
+/// server's quote apply it.
 fn quote_for(
     net: &Network,
     r: &Resolved,
@@ -114,8 +117,15 @@ fn quote_for(
         now,
     )
     .map_err(|e| e.to_string())?;
-    est.quote(&d.summary.engine_listing(), qty)
-        .map_err(|e| e.to_string())
+    let mut q = est
+        .quote(&d.summary.engine_listing(), qty)
+        .map_err(|e| e.to_string())?;
+    if let Some(effect) = d.summary.promotion.as_ref().and_then(|p| p.effect()) {
+        OrderLine::new(d.summary.price, qty, Some(&effect))
+            .map_err(|e| e.to_string())?
+            .settle_fees(net, &mut q);
+    }
+    Ok(q)
 }
 
 #[component]
@@ -309,6 +319,15 @@ fn Listing(detail: ListingDetail, net: Arc<Network>) -> impl IntoView {
                     .clone()
                     .filter(|p| !p.label.is_empty())
                     .map(|p| view! { <span class="badge badge-promo" data-testid="promo">{p.label}</span> })}
+                {detail.summary.promotion.as_ref().filter(|p| p.effect().is_some()).map(|p| {
+                    let (v, f) = (p.voucher, p.free_shipping_over);
+                    let text = move || {
+                        let l = locale();
+                        let m = |x: Option<crossdock_core::Money>| x.map(|m| format_money(&m, &l));
+                        crate::model::card::deal_text(m(v), m(f), true)
+                    };
+                    view! { <p class="deal" data-testid="listing-deal">{text}</p> }
+                })}
                 {move || if sold_out {
                     view! { <p class="promise promise-none" data-testid="listing-soldout">"Sold out"</p> }.into_any()
                 } else {

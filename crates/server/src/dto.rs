@@ -66,14 +66,14 @@ pub struct ListingSummary {
     /// The first picture (never lazy-load it: it is the card's largest content).
     pub image: Picture,
     /// What one unit costs now in the market's currency (the promotional price while a
-    /// promotion runs), VAT included where the market shows prices with VAT. The engine's
-    /// `unit_price`.
+    /// promotion lowers it; a voucher does not: it comes off the order, see `promotion`),
+    /// VAT included where the market shows prices with VAT. The engine's `unit_price`.
     #[schema(value_type = MoneyDoc)]
     pub price: Money,
     /// The regular price, present only while a promotion lowers it (strike it through).
     #[schema(value_type = Option<MoneyDoc>)]
     pub list_price: Option<Money>,
-    /// The promotion running now, if any.
+    /// The promotion running now, if any (with its voucher or free-shipping threshold).
     pub promotion: Option<PromotionNow>,
     /// Packed weight of one unit, grams.
     pub weight_g: u32,
@@ -150,15 +150,32 @@ pub struct Attribute {
 }
 
 /// The promotion running now.
+///
+/// `voucher` and `free_shipping_over` mean what crates/core's `pricing::shopper` says,
+/// for the storefront, the cart, `POST /api/quote` and the seller's margin alike: both are
+/// per order of this item — the voucher comes off the order line once (never more than
+/// the line), and an order line of at least the threshold (after any voucher) ships
+/// without a delivery fee (in the cart: no fee for the shipment carrying it).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PromotionNow {
-    /// "seasonal_sale", "lightning_deal", "super_deal", "clearance", "launch_offer".
+    /// The seller panel's "percent_off", "voucher", "platform_subsidy",
+    /// "free_shipping_over", or the demo catalog's "seasonal_sale", "lightning_deal",
+    /// "super_deal", "clearance", "launch_offer".
     pub kind: String,
     pub label: String,
-    /// Whole per cent off the regular price, rounded to the nearest.
+    /// Whole per cent off the regular unit price, rounded to the nearest (0 for a voucher
+    /// and free shipping, which leave the unit price alone).
     pub percent_off: u32,
     #[schema(value_type = String, format = DateTime)]
     pub ends_at: Instant,
+    /// A voucher: what comes off the shopper's order of this item, once per order line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<MoneyDoc>)]
+    pub voucher: Option<Money>,
+    /// Free shipping: an order of this item worth at least this pays no delivery fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<MoneyDoc>)]
+    pub free_shipping_over: Option<Money>,
 }
 
 /// A promotion of the listing in the market.
@@ -166,9 +183,17 @@ pub struct PromotionNow {
 pub struct PromotionOut {
     pub kind: String,
     pub label: String,
+    /// What one unit costs while it runs (see [`PromotionNow`]).
     #[schema(value_type = MoneyDoc)]
     pub price: Money,
     pub percent_off: u32,
+    /// As in [`PromotionNow`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<MoneyDoc>)]
+    pub voucher: Option<Money>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<MoneyDoc>)]
+    pub free_shipping_over: Option<Money>,
     #[schema(value_type = String, format = DateTime)]
     pub starts_at: Instant,
     #[schema(value_type = String, format = DateTime)]
@@ -248,7 +273,7 @@ pub struct QuoteResponse {
     pub now: Instant,
     pub network_version: String,
     pub lines: Vec<QuoteLine>,
-    /// Sum of the lines at today's prices.
+    /// Sum of the lines' totals at today's prices (after vouchers).
     #[schema(value_type = MoneyDoc)]
     pub subtotal: Money,
     /// Carts worth at least this ship free in the market, if it has such a threshold.
@@ -268,14 +293,26 @@ pub struct QuoteLine {
     #[schema(value_type = Option<MoneyDoc>)]
     pub list_price: Option<Money>,
     pub promotion: Option<PromotionNow>,
+    /// The running promotion's voucher as taken off this line: once, at most the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<MoneyDoc>)]
+    pub voucher_off: Option<Money>,
+    /// `unit_price × quantity − voucher_off`: what the shopper pays for the line.
     #[schema(value_type = MoneyDoc)]
     pub line_total: Money,
+    /// Whether the running free-shipping promotion waives the delivery fee of this line
+    /// (its `line_total` reaches `promotion.free_shipping_over`): the cart charges no fee
+    /// for the shipments carrying it.
+    pub ships_free: bool,
     pub availability: String,
     /// Exactly what was given to the engine: the public listing's weight, size, category,
     /// mode, capped stock, and `unit_price`.
     #[schema(value_type = EngineListingDoc)]
     pub engine_input: Listing,
-    /// The engine's answer: every route with its verdict and the platform's plan.
+    /// The engine's answer: every route with its verdict and the platform's plan. While
+    /// a voucher or free-shipping promotion runs, the shopper's delivery fee on the plan
+    /// and the routes is this line's on its own with the promotion applied (crates/core's
+    /// `OrderLine::settle_fees`, as the listing page shows it).
     #[schema(value_type = QuoteDoc)]
     pub quote: Quote,
 }
@@ -317,6 +354,8 @@ pub fn promotion_now(offer: &Offer, now: Instant) -> Option<PromotionNow> {
         label: p.label.clone(),
         percent_off: percent_off(offer.price, p.price),
         ends_at: p.ends_at,
+        voucher: p.voucher,
+        free_shipping_over: p.free_shipping_over,
     })
 }
 
@@ -326,6 +365,8 @@ pub fn promotion_out(offer: &Offer, p: &PromotionRecord, now: Instant) -> Promot
         label: p.label.clone(),
         price: p.price,
         percent_off: percent_off(offer.price, p.price),
+        voucher: p.voucher,
+        free_shipping_over: p.free_shipping_over,
         starts_at: p.starts_at,
         ends_at: p.ends_at,
         running: p.runs_at(now),
@@ -342,7 +383,6 @@ pub fn summary(
     estimator: Option<&Estimator<'_>>,
 ) -> ListingSummary {
     let seller = catalog.seller_of(listing);
-    let running = offer.running(now);
     let price = offer.price_at(now);
     let version = listing.picture_version(&catalog.sellers);
     let delivery = estimator.map(|est| delivery(est, listing, price));
@@ -360,7 +400,7 @@ pub fn summary(
         },
         image: picture(listing, &version, 1),
         price,
-        list_price: running.map(|_| offer.price),
+        list_price: offer.list_price_at(now),
         promotion: promotion_now(offer, now),
         weight_g: e.weight_g,
         dims_mm: e.dims_mm,

@@ -7,6 +7,10 @@
 //! capped stock changes nothing for quantities up to 10). What may legitimately differ is
 //! the catalog itself: a price or stock change between the page load and the cart check
 //! is exactly what this endpoint exists to catch.
+//!
+//! A running voucher or free-shipping promotion is applied to each line as the browser's
+//! cart applies it, with the same crates/core code ([`OrderLine`]): the voucher comes off
+//! the line once, and a line reaching the free-shipping threshold ships free.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -14,6 +18,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use crossdock_core::engine::Destination;
+use crossdock_core::pricing::OrderLine;
 use crossdock_core::{Estimator, Money};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -197,24 +202,29 @@ pub async fn quote(
             )
         })?;
         let unit_price = offer.price_at(now);
-        let line_total = unit_price
-            .checked_mul(i64::from(quantity))
+        let effect = offer.order_effect(now);
+        let order = OrderLine::new(unit_price, quantity, effect.as_ref())
             .map_err(|e| ApiError::Internal(format!("line total: {e:?}")))?;
         subtotal = subtotal
-            .checked_add(line_total)
+            .checked_add(order.total)
             .map_err(|e| ApiError::Internal(format!("subtotal: {e:?}")))?;
         let engine_input = listing.engine_listing(Some(unit_price));
-        let quote = est
+        let mut quote = est
             .quote(&engine_input, quantity)
             .map_err(|e| ApiError::invalid(field("listing_id"), e.to_string()))?;
+        if effect.is_some() {
+            order.settle_fees(net, &mut quote);
+        }
         lines.push(QuoteLine {
             listing_id: listing.id,
             quantity,
             title: listing.title.clone(),
             unit_price,
-            list_price: offer.running(now).map(|_| offer.price),
+            list_price: offer.list_price_at(now),
             promotion: promotion_now(offer, now),
-            line_total,
+            voucher_off: (order.voucher_off.minor() > 0).then_some(order.voucher_off),
+            line_total: order.total,
+            ships_free: order.ships_free,
             availability: offer.availability().to_string(),
             engine_input,
             quote,

@@ -63,9 +63,17 @@
 //! ## Per unit
 //! Every figure is for one unit in an order of one unit: the payment fee's fixed part, the
 //! shopper's delivery fee and free-shipping thresholds are per order.
+//!
+//! ## Promotions, for the shopper
+//! A voucher is per order of the item and comes off an order line once; a free-shipping
+//! threshold is compared with what the shopper pays for the order line of the item. The
+//! storefront, the cart and `POST /api/quote` apply them with the same functions as the
+//! margin here ([`shopper`]: [`PromotionKind::voucher_off`], [`PromotionKind::ships_free`],
+//! [`OrderLine`]), so the promotion a seller prices is the one a shopper gets.
 
 pub mod chart;
 pub mod rules;
+pub mod shopper;
 
 use std::fmt;
 
@@ -76,6 +84,7 @@ pub use rules::{
     AgedTier, CustomsValue, MarketPricingDef, PricePointTier, PricingFile, PricingRules,
     PricingRulesError,
 };
+pub use shopper::OrderLine;
 
 use crate::engine::{Destination, Estimator, Listing, Mode, StockLine, Window};
 use crate::landed::{self, CostLine, Item, LandedError};
@@ -1531,10 +1540,8 @@ impl<'a> Ctx<'a> {
             Some(PromotionKind::PercentOff { percent_bp }) => {
                 (self.discounted(p, percent_bp)?, zero)
             }
-            Some(PromotionKind::Voucher { amount }) => (
-                self.money(p.minor().saturating_sub(amount.minor()).max(0)),
-                zero,
-            ),
+            // The order of one unit is the whole order line: the voucher comes off once.
+            Some(k @ PromotionKind::Voucher { .. }) => (p.checked_sub(k.voucher_off(p))?, zero),
             Some(PromotionKind::PlatformSubsidy { amount }) => {
                 (p, self.money(amount.minor().min(p.minor())))
             }
@@ -1544,10 +1551,7 @@ impl<'a> Ctx<'a> {
         let shopper_pays = basis.checked_sub(subsidy)?;
         let mut delivery_fee = self.delivery_fee(shopper_pays);
         let mut free_shipping = zero;
-        if let Some(PromotionKind::FreeShippingOver { threshold }) = promo.map(|x| x.kind)
-            && shopper_pays.minor() >= threshold.minor()
-            && delivery_fee.minor() > 0
-        {
+        if promo.is_some_and(|x| x.kind.ships_free(shopper_pays)) && delivery_fee.minor() > 0 {
             free_shipping = delivery_fee;
             delivery_fee = zero;
         }
@@ -1694,8 +1698,8 @@ impl<'a> Ctx<'a> {
             Some(PromotionKind::PercentOff { percent_bp }) => {
                 self.discounted(retail, percent_bp)?
             }
-            Some(PromotionKind::Voucher { amount })
-            | Some(PromotionKind::PlatformSubsidy { amount }) => {
+            Some(k @ PromotionKind::Voucher { .. }) => retail.checked_sub(k.voucher_off(retail))?,
+            Some(PromotionKind::PlatformSubsidy { amount }) => {
                 self.money(retail.minor().saturating_sub(amount.minor()).max(0))
             }
             _ => retail,
@@ -1703,9 +1707,7 @@ impl<'a> Ctx<'a> {
         let retail_discount = retail.checked_sub(sale)?;
         let standard_fee = self.delivery_fee(sale);
         let mut fee = standard_fee;
-        if let Some(PromotionKind::FreeShippingOver { threshold }) = kind
-            && sale.minor() >= threshold.minor()
-        {
+        if kind.is_some_and(|k| k.ships_free(sale)) {
             fee = zero;
         }
         let forgone = standard_fee.checked_sub(fee)?;

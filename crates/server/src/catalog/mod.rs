@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use crossdock_core::engine::{Listing, Mode, StockLine};
+use crossdock_core::pricing::PromotionKind;
 use crossdock_core::schema::WarehouseKind;
 use crossdock_core::time::{Date, Instant};
 use crossdock_core::{Money, Network};
@@ -80,7 +81,13 @@ pub struct SellerRecord {
 pub struct PromotionRecord {
     pub kind: String,
     pub label: String,
+    /// What each unit costs on the storefront while it runs
+    /// ([`promotions::unit_price`]): the regular price under a voucher or free shipping.
     pub price: Money,
+    /// A voucher: what comes off the shopper's order line of the listing, once.
+    pub voucher: Option<Money>,
+    /// Free shipping: an order line of the listing worth at least this ships free.
+    pub free_shipping_over: Option<Money>,
     pub starts_at: Instant,
     pub ends_at: Instant,
 }
@@ -89,6 +96,30 @@ impl PromotionRecord {
     /// Whether it runs at `now` (from its start, inclusive, to its end, exclusive).
     pub fn runs_at(&self, now: Instant) -> bool {
         self.starts_at <= now && now < self.ends_at
+    }
+
+    /// What it does to an order line beyond the unit price, as crates/core applies it:
+    /// a voucher or free shipping over a threshold.
+    pub fn order_effect(&self) -> Option<PromotionKind> {
+        match (self.voucher, self.free_shipping_over) {
+            (Some(amount), _) => Some(PromotionKind::Voucher { amount }),
+            (None, Some(threshold)) => Some(PromotionKind::FreeShippingOver { threshold }),
+            (None, None) => None,
+        }
+    }
+
+    /// What an order of one unit costs under it (how overlapping promotions are ranked,
+    /// as the seller panel ranks them).
+    fn one_unit(&self) -> i64 {
+        let off = self
+            .order_effect()
+            .map_or(0, |k| k.voucher_off(self.price).minor());
+        self.price.minor() - off
+    }
+
+    /// Whether it gives the shopper anything at the regular price `regular`.
+    fn gives(&self, regular: Money) -> bool {
+        self.price.minor() < regular.minor() || self.order_effect().is_some()
     }
 }
 
@@ -106,17 +137,31 @@ pub struct Offer {
 }
 
 impl Offer {
-    /// The promotion running at `now`, if any (the cheapest, when several overlap).
+    /// The promotion running at `now`, if any: one that lowers the price, or carries a
+    /// voucher or free shipping (the cheapest order of one unit, when several overlap).
     pub fn running(&self, now: Instant) -> Option<&PromotionRecord> {
         self.promotions
             .iter()
-            .filter(|p| p.runs_at(now) && p.price.minor() < self.price.minor())
-            .min_by_key(|p| (p.price.minor(), p.starts_at))
+            .filter(|p| p.runs_at(now) && p.gives(self.price))
+            .min_by_key(|p| (p.one_unit(), p.starts_at))
     }
 
     /// What one unit costs at `now`.
     pub fn price_at(&self, now: Instant) -> Money {
         self.running(now).map_or(self.price, |p| p.price)
+    }
+
+    /// The regular price, while a running promotion lowers the unit price (struck
+    /// through on the storefront).
+    pub fn list_price_at(&self, now: Instant) -> Option<Money> {
+        self.running(now)
+            .filter(|p| p.price.minor() < self.price.minor())
+            .map(|_| self.price)
+    }
+
+    /// What the promotion running at `now` does to an order line beyond the unit price.
+    pub fn order_effect(&self, now: Instant) -> Option<PromotionKind> {
+        self.running(now).and_then(PromotionRecord::order_effect)
     }
 
     /// "in_stock", "low_stock" or "sold_out".
@@ -294,11 +339,11 @@ impl Catalog {
         }
 
         // The seller panel's kinds price one unit from the current regular price
-        // ([`promotions::shopper_price`]); the demo's kinds have a fixed price.
+        // ([`promotions::unit_price`]); the demo's kinds have a fixed price.
         let mut promotions: BTreeMap<(i64, String), Vec<PromotionRecord>> = BTreeMap::new();
         for row in sqlx::query(
             "SELECT p.listing_id, p.market, p.kind, p.label, p.price_minor, p.starts_at, \
-             p.ends_at, p.percent_bp, p.amount_minor, lp.currency, \
+             p.ends_at, p.percent_bp, p.amount_minor, p.threshold_minor, lp.currency, \
              lp.price_minor AS regular_minor FROM promotions p \
              JOIN listing_prices lp ON lp.listing_id = p.listing_id AND lp.market = p.market \
              ORDER BY p.listing_id, p.market, p.starts_at, p.id",
@@ -311,13 +356,23 @@ impl Catalog {
                 continue;
             };
             let kind: String = row.try_get("kind")?;
-            let price = promotions::shopper_price(
+            let amount: Option<i64> = row.try_get("amount_minor")?;
+            let threshold: Option<i64> = row.try_get("threshold_minor")?;
+            let price = promotions::unit_price(
                 regular,
                 &kind,
                 row.try_get("percent_bp")?,
-                row.try_get("amount_minor")?,
+                amount,
                 row.try_get("price_minor")?,
             );
+            let money = |minor: Option<i64>| {
+                minor
+                    .filter(|m| *m > 0)
+                    .map(|m| Money::from_minor(m, regular.currency()))
+            };
+            let voucher = money(amount.filter(|_| kind == promotions::VOUCHER));
+            let free_shipping_over =
+                money(threshold.filter(|_| kind == promotions::FREE_SHIPPING_OVER));
             let starts: String = row.try_get("starts_at")?;
             let ends: String = row.try_get("ends_at")?;
             promotions
@@ -327,6 +382,8 @@ impl Catalog {
                     kind,
                     label: row.try_get("label")?,
                     price,
+                    voucher,
+                    free_shipping_over,
                     starts_at: Instant::parse(&starts)
                         .map_err(|e| decode("promotions.starts_at", e))?,
                     ends_at: Instant::parse(&ends).map_err(|e| decode("promotions.ends_at", e))?,

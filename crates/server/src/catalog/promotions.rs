@@ -20,11 +20,14 @@ pub const FREE_SHIPPING_OVER: &str = "free_shipping_over";
 /// The kinds a seller can create, in the order the panel offers them.
 pub const SELLER_KINDS: [&str; 4] = [PERCENT_OFF, VOUCHER, PLATFORM_SUBSIDY, FREE_SHIPPING_OVER];
 
-/// What one unit costs the shopper while a promotion runs, given the regular price now:
+/// What the shopper pays for one unit in an order of one unit while a promotion runs,
+/// given the regular price now (the seller panel's "shopper pays", crates/core's
+/// `shopper_pays`):
 /// - `percent_off`: the price × (10 000 − `percent_bp`) ÷ 10 000, rounded half up (as
 ///   crates/core prices a percentage discount);
 /// - `voucher` and `platform_subsidy`: the price less the amount (a voucher is per order;
-///   on one unit it is the whole amount);
+///   on an order of one unit it is the whole amount — the storefront's unit price is
+///   [`unit_price`]);
 /// - `free_shipping_over`: the price (it waives the delivery fee, not part of the price);
 /// - any other kind (the demo catalog's): its fixed `fixed_minor`.
 ///
@@ -47,6 +50,23 @@ pub fn shopper_price(
         _ => fixed_minor,
     };
     Money::from_minor(minor.max(1), currency)
+}
+
+/// What each unit costs on the storefront while a promotion runs: [`shopper_price`],
+/// except under a voucher, which leaves the unit price at the regular one: it comes off
+/// the shopper's order line of the listing once, whatever the quantity (crates/core's
+/// `pricing::shopper`, as the cart and `POST /api/quote` take it off).
+pub fn unit_price(
+    regular: Money,
+    kind: &str,
+    percent_bp: Option<i64>,
+    amount_minor: Option<i64>,
+    fixed_minor: i64,
+) -> Money {
+    if kind == VOUCHER {
+        return Money::from_minor(regular.minor().max(1), regular.currency());
+    }
+    shopper_price(regular, kind, percent_bp, amount_minor, fixed_minor)
 }
 
 #[cfg(test)]
@@ -86,5 +106,18 @@ mod tests {
             usd(1299)
         );
         assert_eq!(shopper_price(p, VOUCHER, None, Some(5000), 0), usd(1));
+    }
+
+    #[test]
+    fn a_voucher_leaves_the_storefronts_unit_price_alone() {
+        let p = usd(1999);
+        assert_eq!(unit_price(p, VOUCHER, None, Some(500), 0), p);
+        assert_eq!(unit_price(p, FREE_SHIPPING_OVER, None, None, 0), p);
+        assert_eq!(
+            unit_price(p, PLATFORM_SUBSIDY, None, Some(300), 0),
+            usd(1699)
+        );
+        assert_eq!(unit_price(p, PERCENT_OFF, Some(2000), None, 0), usd(1599));
+        assert_eq!(unit_price(p, "clearance", None, None, 999), usd(999));
     }
 }
