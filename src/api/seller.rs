@@ -781,9 +781,11 @@ impl FromJson for ConflictBody {
 
 fn save_error(answer: &Answer) -> SaveError {
     match answer.status {
+        // A 409 without the SKU is not a stale version but a state the server names
+        // (a shipment that has arrived meanwhile): its words.
         409 => match json::from_str::<ConflictBody>(&answer.text) {
             Ok(b) => SaveError::Conflict(Box::new(b.current)),
-            Err(e) => SaveError::Other(ApiError::Invalid(e.to_string())),
+            Err(_) => SaveError::Other(error_of(answer)),
         },
         422 => match (field_of(answer), error_of(answer)) {
             (Some(field), ApiError::Server { message, .. }) => {
@@ -954,6 +956,75 @@ pub async fn delete_promotion(id: i64, promotion: i64) -> Result<PromotionAnswer
     )
     .await?;
     decode(&body(answer)?)
+}
+
+// ── Inbound sea shipments ──────────────────────────────────────────────────────────────
+
+/// A sea shipment to announce (`crate::model::seller::inbound::check` makes one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInbound {
+    /// One of the seller's overseas warehouses, or a platform local warehouse in a
+    /// market the SKU is sold in.
+    pub warehouse: String,
+    pub quantity: u32,
+    /// When it becomes stock on hand.
+    pub eta: Instant,
+    /// The listing's version the seller saw (a stale one gets 409 with the SKU now).
+    pub version: i64,
+}
+
+impl NewInbound {
+    /// The body of `POST /api/seller/listings/{id}/inbound`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"warehouse\":");
+        json::write_str(&mut out, &self.warehouse);
+        out.push_str(&format!(",\"quantity\":{},\"eta\":", self.quantity));
+        json::write_str(&mut out, &self.eta.to_string());
+        out.push_str(&format!(",\"version\":{}}}", self.version));
+        out
+    }
+}
+
+/// The answer to announcing or withdrawing a shipment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundAnswer {
+    pub shipment: Inbound,
+    /// The SKU as it is now (with its new version).
+    pub listing: SkuDetail,
+}
+
+json_struct!(lenient InboundAnswer { shipment, listing });
+
+/// Announces a sea shipment; it becomes stock on hand at its ETA. A 422 names the field
+/// at fault (`warehouse`, `quantity`, `eta`); a stale version is a conflict.
+pub async fn create_inbound(id: i64, s: &NewInbound) -> Result<InboundAnswer, SaveError> {
+    let answer = call(
+        Method::Post,
+        &format!("/api/seller/listings/{id}/inbound"),
+        Some(&s.to_json()),
+    )
+    .await
+    .map_err(SaveError::Other)?;
+    if !answer.ok() {
+        return Err(save_error(&answer));
+    }
+    decode(&answer.text).map_err(SaveError::Other)
+}
+
+/// Withdraws a shipment that has not arrived. One that arrived meanwhile answers 409 in
+/// words (`SaveError::Other`); the SKU changing under the write, 409 with the SKU now.
+pub async fn delete_inbound(id: i64, shipment: i64) -> Result<InboundAnswer, SaveError> {
+    let answer = call(
+        Method::Delete,
+        &format!("/api/seller/listings/{id}/inbound/{shipment}"),
+        None,
+    )
+    .await
+    .map_err(SaveError::Other)?;
+    if !answer.ok() {
+        return Err(save_error(&answer));
+    }
+    decode(&answer.text).map_err(SaveError::Other)
 }
 
 #[cfg(test)]
@@ -1232,6 +1303,67 @@ mod tests {
         assert_eq!(v["kind"], "free_shipping_over");
         assert_eq!(v["threshold"], money_json(4900, "USD"));
         assert_eq!(v["starts_at"], "2026-12-01T00:00:00Z");
+    }
+
+    #[test]
+    fn a_shipment_is_announced_as_the_server_reads_it() {
+        let s = NewInbound {
+            warehouse: "us-3pl-\"nj".into(),
+            quantity: 500,
+            eta: Instant::parse("2026-12-15T05:00:00Z").unwrap(),
+            version: 9,
+        };
+        let v: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();
+        assert_eq!(
+            v,
+            json!({"warehouse": "us-3pl-\"nj", "quantity": 500,
+                   "eta": "2026-12-15T05:00:00Z", "version": 9})
+        );
+    }
+
+    #[test]
+    fn a_shipment_answer_carries_the_sku_as_it_is_now() {
+        let body = json!({
+            "shipment": {"id": 12, "warehouse": "us-3pl-ca", "quantity": 500,
+                         "eta": "2026-12-20T00:00:00Z", "created_at": "2026-11-25T10:00:00Z"},
+            "listing": detail_json(6, 2999)
+        });
+        let a: InboundAnswer = decode(&body.to_string()).unwrap();
+        assert_eq!((a.shipment.id, a.shipment.quantity), (12, 500));
+        assert_eq!(a.listing.version, 6);
+    }
+
+    #[test]
+    fn a_shipment_that_arrived_meanwhile_reads_in_the_servers_words() {
+        let e = save_error(&answer(
+            409,
+            error_json(
+                "conflict",
+                "shipment 12 arrived meanwhile and is part of the stock on hand: change the stock instead",
+                None,
+            ),
+            None,
+        ));
+        match &e {
+            SaveError::Other(ApiError::Server {
+                status: 409,
+                message,
+                ..
+            }) => {
+                assert!(message.starts_with("shipment 12 arrived meanwhile"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = save_error(&answer(
+            422,
+            error_json(
+                "unprocessable_entity",
+                "the ETA has passed: a shipment that has arrived is stock on hand — set the stock instead",
+                Some("eta"),
+            ),
+            None,
+        ));
+        assert!(matches!(&bad, SaveError::Invalid { field, .. } if field == "eta"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The seller panel's logic in plain Rust, apart from any view, tested natively: the SKU
 //! table's URL state ([`query`]), what a seller types and how it is checked ([`form`]),
 //! the what-if pricing request built from a SKU and the seller's edits ([`whatif`]), what
-//! a save sends and how a conflict is shown ([`edit`]), and bulk edits with their outcome
-//! per SKU ([`bulk`]).
+//! a save sends and how a conflict is shown ([`edit`]), bulk edits with their outcome per
+//! SKU ([`bulk`]), and inbound sea shipments announced and listed ([`inbound`]).
 
 #[path = "seller_bulk.rs"]
 pub mod bulk;
@@ -10,6 +10,8 @@ pub mod bulk;
 pub mod edit;
 #[path = "seller_form.rs"]
 pub mod form;
+#[path = "seller_inbound.rs"]
+pub mod inbound;
 #[path = "seller_query.rs"]
 pub mod query;
 #[path = "seller_whatif.rs"]

@@ -2,6 +2,7 @@
 
 mod audit_log;
 mod conflict_view;
+mod inbound;
 mod margin_chart;
 mod mode_columns;
 mod panel_header;
@@ -10,6 +11,7 @@ mod stock_table;
 
 pub use audit_log::AuditLog;
 pub use conflict_view::ConflictView;
+pub use inbound::InboundShipments;
 pub use margin_chart::MarginChart;
 pub use mode_columns::{ModeColumns, mode_slug, money_text};
 pub use panel_header::PanelHeader;

@@ -3,11 +3,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::api::seller::WarehouseStock;
-use crate::browser::local_offset_min;
-use crate::model::format::date_time_text;
+use crate::model::seller::inbound::units_text;
 
 /// Stock per warehouse: on hand (editable where the mode being edited ships from),
-/// reserved for open orders, on offer, and sea shipments on their way with their ETA.
+/// reserved for open orders, on offer, and the units on their way by sea (the shipments
+/// themselves are listed, announced and withdrawn in `InboundShipments`).
 /// Rows are keyed by warehouse, so an input keeps its focus while the seller types.
 #[component]
 pub fn StockTable(
@@ -149,29 +149,24 @@ fn stock_row(
             </td>
             <td data-label="Reserved">{move || row.with(|r| r.as_ref().map_or(0, |r| r.reserved))}</td>
             <td data-label="On offer">{move || row.with(|r| r.as_ref().map_or(0, |r| r.available))}</td>
-            <td data-label="On the way (sea)">
+            <td data-label="On the way (sea)" data-testid="stock-inbound">
                 {move || {
-                    let inbound = row.with(|r| r.as_ref().map(|r| r.inbound.clone()).unwrap_or_default());
-                    if inbound.is_empty() {
+                    let (units, count) = row.with(|r| {
+                        r.as_ref().map_or((0, 0), |r| {
+                            (r.inbound.iter().map(|i| i.quantity).sum::<i64>(), r.inbound.len())
+                        })
+                    });
+                    if count == 0 {
                         return view! { <span class="muted">"None"</span> }.into_any();
                     }
+                    let shipments = if count == 1 {
+                        "1 shipment".to_string()
+                    } else {
+                        format!("{count} shipments")
+                    };
                     view! {
-                        <ul class="inbound-list">
-                            {inbound
-                                .into_iter()
-                                .map(|i| {
-                                    view! {
-                                        <li data-testid="inbound">
-                                            {format!(
-                                                "{} units, arriving {}",
-                                                i.quantity,
-                                                date_time_text(i.eta, local_offset_min(i.eta.unix())),
-                                            )}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
+                        <span>{units_text(units)}</span>
+                        <span class="cell-note">{format!("{shipments}, listed below")}</span>
                     }
                         .into_any()
                 }}

@@ -3,7 +3,8 @@
 //! delivery network and the pricing rules, so the figures move as the seller types a
 //! price, picks a mode or tries a promotion — before anything is saved. Then: save with
 //! the version (a conflict shows both sides and lets the seller choose), stock per
-//! warehouse, promotions with their effect on the margin, and the SKU's history.
+//! warehouse with the sea shipments on their way (announced and withdrawn here),
+//! promotions with their effect on the margin, and the SKU's history.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,8 +25,8 @@ use crate::api::seller::{
 };
 use crate::browser::{local_offset_min, now_unix, set_title};
 use crate::components::seller::{
-    AuditLog, ConflictView, MarginChart, ModeColumns, PromotionList, PromotionRow, StockTable,
-    mode_slug, money_text,
+    AuditLog, ConflictView, InboundShipments, MarginChart, ModeColumns, PromotionList,
+    PromotionRow, StockTable, mode_slug, money_text,
 };
 use crate::model::format::{date_time_text, dims_text, weight_text};
 use crate::model::query::mode_id;
@@ -397,8 +398,9 @@ fn Editor(id: i64, sku: RwSignal<Option<Detail>>) -> impl IntoView {
         !pending.with(Changes::is_empty) || typed_bad || problems
     });
 
-    // Takes a SKU the server sent after a write other than a save (a promotion): when
-    // the seller has unsaved changes to values that changed meanwhile, shows the conflict.
+    // Takes a SKU the server sent after a write other than a save (a promotion, a sea
+    // shipment): when the seller has unsaved changes to values that changed meanwhile,
+    // shows the conflict.
     let adopt = move |new: Detail| {
         let m = market.get_untracked();
         let old = sku.get_untracked();
@@ -1156,6 +1158,17 @@ fn Editor(id: i64, sku: RwSignal<Option<Detail>>) -> impl IntoView {
                     editable=editable
                     edits=stock_edits
                     errors=stock_errors
+                />
+                <InboundShipments
+                    id=id
+                    sku=sku
+                    net=net
+                    busy=saving
+                    on_changed=Callback::new(move |d: Detail| {
+                        adopt(d);
+                        audit.reload();
+                    })
+                    on_stale=Callback::new(adopt)
                 />
             </section>
             <div class="save-bar" data-testid="save-bar">
