@@ -73,6 +73,10 @@
 //!   a promotion, with its margin impact from crates/core and warnings.
 //! - [`inbound`]: announce and withdraw sea shipments (`POST`/`DELETE …/inbound`), and
 //!   [`receive_arrivals`], which turns due ones into stock on hand.
+//! - [`imports`]: the prices-and-stock CSV: export (`GET /api/seller/catalog.csv`) and
+//!   import, checked row by row and applied all or nothing, with its progress in the
+//!   database (`POST /api/seller/imports`, `GET /api/seller/imports/{id}`); the file
+//!   format is in [`csv_sheet`].
 //! - [`audit`]: every change written in its own transaction; `GET /api/seller/audit`.
 //! - [`margins`]: margins stored per market, computed by crates/core on save and in the
 //!   background; [`pricing`]: the pricing rules file and the requests the server gives
@@ -86,6 +90,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod csv_sheet;
+pub mod imports;
 pub mod inbound;
 pub mod listings;
 pub mod margins;
@@ -147,6 +153,14 @@ pub fn router() -> Router<AppState> {
             "/api/seller/listings/{id}/inbound/{shipment}",
             delete(inbound::delete_inbound),
         )
+        .route("/api/seller/catalog.csv", get(imports::export_csv))
+        .route(
+            "/api/seller/imports",
+            get(imports::list_imports)
+                .post(imports::create_import)
+                .layer(DefaultBodyLimit::max(imports::MAX_FILE_BYTES)),
+        )
+        .route("/api/seller/imports/{id}", get(imports::get_import))
         .route("/api/seller/pricing-rules", get(listings::pricing_rules))
         .route("/api/seller/audit", get(audit::list_audit))
         .method_not_allowed_fallback(method_not_allowed)
