@@ -3,10 +3,11 @@ use leptos::prelude::*;
 use super::Picture;
 use crate::api::catalog::ListingSummary;
 use crate::browser::format_money;
-use crate::model::card::{CardEstimate, deal_text};
+use crate::model::card::CardEstimate;
 
-/// One search result: picture, title, price (with a running voucher or free-delivery
-/// threshold, per order of the item) and the delivery promise worked out in the browser.
+/// One search result: picture, title, price (a running promotion by its label; the
+/// listing page and the cart say what a voucher or free delivery does) and the delivery
+/// promise worked out in the browser.
 /// Its size is fixed by the grid, so nothing shifts as estimates arrive.
 #[component]
 pub fn ListingCard(
@@ -25,11 +26,6 @@ pub fn ListingCard(
     let href = format!("/listing/{}", item.id);
     let price = item.price;
     let was = item.list_price.filter(|w| w.minor() > price.minor());
-    let deal = item
-        .promotion
-        .as_ref()
-        .filter(|p| p.effect().is_some())
-        .map(|p| (p.voucher, p.free_shipping_over));
     let delivery = move || match estimate.get() {
         None => view! { <p class="card-eta card-eta-loading" aria-hidden="true"></p> }.into_any(),
         Some(CardEstimate::Arrives {
@@ -83,19 +79,6 @@ pub fn ListingCard(
                         }
                     })}
             </p>
-            {deal
-                .map(|(v, f)| {
-                    let text = move || {
-                        let l = locale.get();
-                        let m = |x: Option<crossdock_core::Money>| x.map(|m| format_money(&m, &l));
-                        deal_text(m(v), m(f), false)
-                    };
-                    view! {
-                        <p class="card-deal">
-                            <span class="badge badge-promo" data-testid="card-deal">{text}</span>
-                        </p>
-                    }
-                })}
             {delivery}
         </li>
     }

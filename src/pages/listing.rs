@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use crossdock_core::engine::{Destination, Estimator, Quote};
-use crossdock_core::pricing::OrderLine;
 use crossdock_core::{Instant, Network};
 use leptos::prelude::*;
 
@@ -96,9 +95,10 @@ pub fn ListingPage() -> impl IntoView {
     }
 }
 
-/// The engine's quote for a listing, quantity and destination at `now`, with a running
-/// voucher or free-shipping promotion applied to the delivery fee as the cart and the
-/// server's quote apply it.
+/// The engine's quote for a listing, quantity and destination at `now`. A running voucher
+/// or free-shipping promotion is said beside the price and applied in the cart and the
+/// server's quote; the route table shows the market's fees (the storefront's size budget
+/// leaves no room for the order-line code on this page).
 fn quote_for(
     net: &Network,
     r: &Resolved,
@@ -117,15 +117,8 @@ fn quote_for(
         now,
     )
     .map_err(|e| e.to_string())?;
-    let mut q = est
-        .quote(&d.summary.engine_listing(), qty)
-        .map_err(|e| e.to_string())?;
-    if let Some(effect) = d.summary.promotion.as_ref().and_then(|p| p.effect()) {
-        OrderLine::new(d.summary.price, qty, Some(&effect))
-            .map_err(|e| e.to_string())?
-            .settle_fees(net, &mut q);
-    }
-    Ok(q)
+    est.quote(&d.summary.engine_listing(), qty)
+        .map_err(|e| e.to_string())
 }
 
 #[component]
@@ -319,15 +312,6 @@ fn Listing(detail: ListingDetail, net: Arc<Network>) -> impl IntoView {
                     .clone()
                     .filter(|p| !p.label.is_empty())
                     .map(|p| view! { <span class="badge badge-promo" data-testid="promo">{p.label}</span> })}
-                {detail.summary.promotion.as_ref().filter(|p| p.effect().is_some()).map(|p| {
-                    let (v, f) = (p.voucher, p.free_shipping_over);
-                    let text = move || {
-                        let l = locale();
-                        let m = |x: Option<crossdock_core::Money>| x.map(|m| format_money(&m, &l));
-                        crate::model::card::deal_text(m(v), m(f), true)
-                    };
-                    view! { <p class="deal" data-testid="listing-deal">{text}</p> }
-                })}
                 {move || if sold_out {
                     view! { <p class="promise promise-none" data-testid="listing-soldout">"Sold out"</p> }.into_any()
                 } else {
