@@ -547,21 +547,6 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
-/// An amount as the sheet writes it: a decimal with the currency's digits (`24.99`,
-/// `25900`).
-pub fn decimal_text(m: Money) -> String {
-    let e = u32::from(m.currency().exponent);
-    let minor = m.minor();
-    if e == 0 {
-        return minor.to_string();
-    }
-    let f = 10i64.pow(e);
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    let f = f.unsigned_abs();
-    format!("{sign}{}.{:0width$}", abs / f, abs % f, width = e as usize)
-}
-
 /// One line of an export, by column of [`COLUMNS`].
 #[derive(Debug, Clone, Default)]
 pub struct ExportRow<'a> {
@@ -588,7 +573,7 @@ pub fn write(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, csv::Error> {
         w.write_record(COLUMNS)?;
         for r in rows {
             let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
-            let money = |m: Option<Money>| m.map(decimal_text).unwrap_or_default();
+            let money = |m: Option<Money>| m.map(|m| m.to_decimal_string()).unwrap_or_default();
             w.write_record([
                 r.sku,
                 r.title,
@@ -830,9 +815,9 @@ mod tests {
 
     #[test]
     fn amounts_are_written_with_the_currency_digits() {
-        assert_eq!(decimal_text(usd(2499)), "24.99");
-        assert_eq!(decimal_text(usd(5)), "0.05");
-        assert_eq!(decimal_text(usd(-250)), "-2.50");
+        assert_eq!(usd(2499).to_decimal_string(), "24.99");
+        assert_eq!(usd(5).to_decimal_string(), "0.05");
+        assert_eq!(usd(-250).to_decimal_string(), "-2.50");
         let krw = Money::from_minor(
             25900,
             Currency {
@@ -840,6 +825,6 @@ mod tests {
                 exponent: 0,
             },
         );
-        assert_eq!(decimal_text(krw), "25900");
+        assert_eq!(krw.to_decimal_string(), "25900");
     }
 }

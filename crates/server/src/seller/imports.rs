@@ -53,14 +53,14 @@ use super::csv_sheet::{self, Decimal, ExportRow, Problem, Sheet, Target};
 use super::listings::{allowed_warehouses, no_store_json};
 use super::pricing::margin_basis;
 use super::save::{
-    self, AmountIn, At, Edit, Plan, PriceCol, PriceEdit, StockCol, StockEdit, reload_catalog,
+    self, AmountIn, At, Edit, Plan, PriceCol, PriceEdit, StockCol, StockEdit, listing_path,
+    reload_catalog,
 };
 use super::session::SellerSession;
 use super::store::{self, PrivateListing};
 use crate::api::server_now;
 use crate::catalog::generate::mode_id;
 use crate::extract::Params;
-use crate::listings::parse_id;
 use crate::{ApiError, AppState};
 
 /// The largest file an import takes.
@@ -168,21 +168,19 @@ pub fn export_rows<'a>(net: &'a Network, listings: &'a [PrivateListing]) -> Vec<
         }
         warehouses.sort();
         for w in warehouses {
+            // Borrowed from the network, which outlives the rows.
+            let Some(def) = net.file.warehouses.iter().find(|d| d.id == w) else {
+                continue;
+            };
             let s = l.stock_at(&w);
             rows.push(ExportRow {
-                warehouse: net
-                    .file
-                    .warehouses
-                    .iter()
-                    .find(|d| d.id == w)
-                    .map_or("", |d| d.id.as_str()),
+                warehouse: def.id.as_str(),
                 on_hand: Some(s.map_or(0, |s| s.on_hand)),
                 reserved: Some(s.map_or(0, |s| s.reserved)),
                 ..base.clone()
             });
         }
     }
-    rows.retain(|r| r.market.is_empty() != r.warehouse.is_empty());
     rows
 }
 
@@ -244,14 +242,20 @@ struct Pending<'a> {
     first_line: u64,
 }
 
-/// Where a plan's refusal is in the file.
-fn locate(p: &Pending<'_>, at: At) -> (u64, Option<&'static str>) {
-    let line = |lines: &[u64], i: usize| lines.get(i).copied().unwrap_or(p.first_line);
+/// Where a plan's refusal is in the file: the line of the price or stock edit it names
+/// (`price_lines[i]`, `stock_lines[i]`), or the SKU's first line.
+fn locate(
+    first_line: u64,
+    price_lines: &[u64],
+    stock_lines: &[u64],
+    at: At,
+) -> (u64, Option<&'static str>) {
+    let line = |lines: &[u64], i: usize| lines.get(i).copied().unwrap_or(first_line);
     match at {
-        At::Mode | At::Prices => (p.first_line, None),
-        At::PriceEntry(i) => (line(&p.price_lines, i), Some("price")),
+        At::Mode | At::Prices => (first_line, None),
+        At::PriceEntry(i) => (line(price_lines, i), Some("price")),
         At::Price(i, col) => (
-            line(&p.price_lines, i),
+            line(price_lines, i),
             Some(match col {
                 PriceCol::Market => "market",
                 PriceCol::Price => "price",
@@ -259,7 +263,7 @@ fn locate(p: &Pending<'_>, at: At) -> (u64, Option<&'static str>) {
             }),
         ),
         At::Stock(i, col) => (
-            line(&p.stock_lines, i),
+            line(stock_lines, i),
             Some(match col {
                 StockCol::Warehouse => "warehouse",
                 StockCol::OnHand => "on_hand",
@@ -548,15 +552,8 @@ pub fn check(
                 }
                 Err(refusal) => {
                     refused = true;
-                    let here = Pending {
-                        listing: p.listing,
-                        edit: Edit::default(),
-                        price_lines: price_lines.clone(),
-                        stock_lines: stock_lines.clone(),
-                        rows: 0,
-                        first_line: p.first_line,
-                    };
-                    let (line, column) = locate(&here, refusal.at);
+                    let (line, column) =
+                        locate(p.first_line, &price_lines, &stock_lines, refusal.at);
                     out.problems.push(Problem {
                         line,
                         column: column.map(str::to_string),
@@ -946,6 +943,7 @@ async fn run(
     super::prepare(state, now).await?;
     let net = state.network.network();
     let listings = store::load_seller(&state.db, net, seller_id).await?;
+    let total = i64::try_from(sheet.row_count).unwrap_or(i64::MAX);
 
     // Check, reporting progress about four times a second. Pricing is CPU work: it runs
     // on a blocking thread, and the progress goes to the database from here.
@@ -986,12 +984,6 @@ async fn run(
             }
         }
     };
-    let total: i64 = sqlx::query("SELECT rows_total FROM seller_imports WHERE id = $1")
-        .bind(id)
-        .fetch_one(&state.db)
-        .await
-        .and_then(|r| r.try_get("rows_total"))
-        .map_err(db_err("reading an import"))?;
     sqlx::query("UPDATE seller_imports SET rows_checked = rows_total WHERE id = $1")
         .bind(id)
         .execute(&state.db)
@@ -1127,8 +1119,7 @@ pub async fn get_import(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let now = server_now()?;
-    let Path(text) = path.map_err(|e| ApiError::bad("id", e.body_text()))?;
-    let id = parse_id(&text)?;
+    let id = listing_path(path)?;
     let status = load_status(&state, &session.seller_id, id, now).await?;
     Ok(no_store_json(StatusCode::OK, &status))
 }

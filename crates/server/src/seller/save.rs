@@ -57,7 +57,7 @@ use crate::{ApiError, AppState};
 // Shared by the write endpoints
 // ---------------------------------------------------------------------------------------
 
-/// The listing id of a path.
+/// The id of a path's `{id}` (a listing's, or an import's).
 pub fn listing_path(path: Result<Path<String>, PathRejection>) -> Result<i64, ApiError> {
     let Path(text) = path.map_err(|e| ApiError::bad("id", e.body_text()))?;
     parse_id(&text)
