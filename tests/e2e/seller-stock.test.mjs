@@ -10,17 +10,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { launchBrowser, rememberDestination, url, waitForApp } from './helpers.mjs';
+import { findings, login, password, signIn, watch } from './seller-helpers.mjs';
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1440, height: 900 };
 const shotsDir = process.env.E2E_SHOTS ?? '.test-output/screenshots';
 mkdirSync(shotsDir, { recursive: true });
-
-// Demo accounts (crates/server/src/seller/accounts.rs).
-const login = (id) => `${id}@demo.crossdock`;
-const password = (id) => `crossdock-demo-${id}`;
 
 // The storefront side: a shopper in New York.
 const MARKET = 'US';
@@ -36,45 +32,19 @@ after(async () => {
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 
-/** Serious and critical axe findings in the SKU's stock section, as readable lines. */
-async function findings(page) {
-  const result = await new AxeBuilder({ page }).include('.stock-section').analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
-/** Page errors and console errors, but for the failed requests a test provokes (401
- *  before signing in; 409 for a stale write; 422 for a refused shipment). */
-function watch(page) {
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (/Failed to load resource: the server responded with a status of (401|409|422)/.test(m.text())) return;
-    problems.push(`console error: ${m.text()}`);
-  });
-  return problems;
-}
 
 /** A fresh browser context (its own cookies and storage) on `path`, the app started. */
 async function open(path, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport });
   await rememberDestination(context, DESTINATION);
   const page = await context.newPage();
-  const problems = watch(page);
+  const problems = watch(page, [401, 409, 422]);
   await page.goto(url(path));
   await waitForApp(page);
   return { context, page, problems };
 }
 
-async function signIn(page, seller) {
-  await page.waitForSelector(byTestId('sign-in'));
-  await page.fill(byTestId('login'), login(seller));
-  await page.fill(byTestId('password'), password(seller));
-  await page.click(byTestId('sign-in-submit'));
-  await page.waitForSelector(byTestId('seller-name'));
-}
 
 async function getJson(path) {
   const r = await fetch(url(path));
@@ -302,7 +272,7 @@ test('announce a sea shipment, see it listed, withdraw it from a stale tab, see 
     );
     assert.equal(await a.page.inputValue(byTestId('inbound-quantity')), '', 'the form is ready for the next one');
     await a.page.waitForSelector(`${byTestId('audit-entry')}[data-kind="inbound"]`);
-    assert.deepEqual(await findings(a.page), [], 'a shipment listed, the form below it (1440 px)');
+    assert.deepEqual(await findings(a.page, '.stock-section'), [], 'a shipment listed, the form below it (1440 px)');
 
     for (const [name, viewport] of [['1440', DESKTOP], ['375', PHONE]]) {
       await a.page.setViewportSize(viewport);
@@ -331,7 +301,7 @@ test('announce a sea shipment, see it listed, withdraw it from a stale tab, see 
     await bLine.locator(byTestId('withdraw-confirm')).waitFor();
     assert.match(await bLine.locator(byTestId('withdraw-confirm')).textContent(), new RegExp(`Withdraw the shipment of ${quantity} units`));
     await b.page.waitForFunction(() => document.activeElement?.dataset.testid === 'withdraw-yes');
-    assert.deepEqual(await findings(b.page), [], 'the question before withdrawing (375 px)');
+    assert.deepEqual(await findings(b.page, '.stock-section'), [], 'the question before withdrawing (375 px)');
     await bLine.locator(byTestId('withdraw-keep')).click();
     assert.equal(await bLine.count(), 1);
     await bLine.locator(byTestId('withdraw')).click();

@@ -8,19 +8,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { launchBrowser, rememberDestination, url, waitForApp } from './helpers.mjs';
+import { findings, login, password, signIn, watch } from './seller-helpers.mjs';
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1440, height: 900 };
 const shotsDir = process.env.E2E_SHOTS ?? '.test-output/screenshots';
 mkdirSync(shotsDir, { recursive: true });
 
-// Demo accounts (crates/server/src/seller/accounts.rs): login `<id>@demo.crossdock`,
-// password `crossdock-demo-<id>`. Each test signs in as its own seller where it can, so
-// the tests do not change each other's SKUs.
-const login = (id) => `${id}@demo.crossdock`;
-const password = (id) => `crossdock-demo-${id}`;
+// Each test signs in as its own demo seller where it can (seller-helpers.mjs), so the
+// tests do not change each other's SKUs.
 
 let browser;
 before(async () => {
@@ -36,46 +33,19 @@ async function shot(page, name) {
   await page.screenshot({ path: `${shotsDir}/${name}.png`, fullPage: true });
 }
 
-/** Serious and critical axe findings on the page, as readable lines. */
-async function findings(page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
-/** Console errors other than the failed requests a test provokes on purpose (401 before
- *  signing in, 409 for a stale save, 401 for a wrong password). */
-function watch(page) {
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (/Failed to load resource: the server responded with a status of (401|409)/.test(m.text())) return;
-    problems.push(`console error: ${m.text()}`);
-  });
-  return problems;
-}
 
 /** A fresh browser context on `path`, the app started. */
 async function open(path, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport });
   await rememberDestination(context, 'US|10001');
   const page = await context.newPage();
-  const problems = watch(page);
+  const problems = watch(page, [401, 409]);
   await page.goto(url(path));
   await waitForApp(page);
   return { context, page, problems };
 }
 
-/** Signs in on the sign-in form and waits for the panel. */
-async function signIn(page, seller) {
-  await page.waitForSelector(byTestId('sign-in'));
-  await page.fill(byTestId('login'), login(seller));
-  await page.fill(byTestId('password'), password(seller));
-  await page.click(byTestId('sign-in-submit'));
-  await page.waitForSelector(byTestId('seller-name'));
-}
 
 /** The demo sellers, from the public API (the first few with listings). */
 async function sellers() {
