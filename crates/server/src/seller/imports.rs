@@ -1031,18 +1031,10 @@ async fn run(
     let db = db_err("applying an import");
     let mut tx = state.db.begin().await.map_err(&db)?;
     for plan in &checked.plans {
-        let moved = sqlx::query(
-            "UPDATE listings SET version = version + 1, updated_at = $1 \
-             WHERE id = $2 AND seller_id = $3 AND version = $4",
-        )
-        .bind(now.to_string())
-        .bind(plan.current.id)
-        .bind(seller_id)
-        .bind(plan.current.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(&db)?;
-        if moved.rows_affected() != 1 {
+        if !save::move_version_on(&mut tx, &plan.current, now)
+            .await
+            .map_err(&db)?
+        {
             tx.rollback().await.map_err(&db)?;
             return Err(ApiError::Conflict {
                 message: format!(

@@ -122,6 +122,20 @@ pub async fn begin_write(
 ) -> Result<Transaction<'static, Sqlite>, ApiError> {
     let db = |e: sqlx::Error| ApiError::Internal(format!("saving listing {}: {e}", listing.id));
     let mut tx = state.db.begin().await.map_err(db)?;
+    if move_version_on(&mut tx, listing, now).await.map_err(db)? {
+        return Ok(tx);
+    }
+    tx.rollback().await.map_err(db)?;
+    Err(conflict(state, &listing.seller_id, listing.id, now).await)
+}
+
+/// In `tx`, moves `listing`'s version on from the one it was read at (and stamps
+/// `updated_at`); `false`, with nothing written, when the version had already moved on.
+pub async fn move_version_on(
+    tx: &mut Transaction<'static, Sqlite>,
+    listing: &PrivateListing,
+    now: Instant,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE listings SET version = version + 1, updated_at = $1 \
          WHERE id = $2 AND seller_id = $3 AND version = $4",
@@ -130,14 +144,9 @@ pub async fn begin_write(
     .bind(listing.id)
     .bind(&listing.seller_id)
     .bind(listing.version)
-    .execute(&mut *tx)
-    .await
-    .map_err(db)?;
-    if done.rows_affected() == 1 {
-        return Ok(tx);
-    }
-    tx.rollback().await.map_err(db)?;
-    Err(conflict(state, &listing.seller_id, listing.id, now).await)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Reloads the storefront's catalog after a write.
