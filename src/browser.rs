@@ -138,3 +138,26 @@ pub fn set_title(title: &str) {
     #[cfg(not(target_arch = "wasm32"))]
     let _ = title;
 }
+
+/// Waits `ms` milliseconds (a `setTimeout`); returns at once off the browser or when the
+/// timer cannot be set.
+pub async fn sleep_ms(ms: u32) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let delay = i32::try_from(ms).unwrap_or(i32::MAX);
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+            if window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay)
+                .is_err()
+            {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = ms;
+}

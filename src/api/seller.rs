@@ -19,6 +19,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::ApiError;
 
+pub mod import;
+
 /// The header every write carries the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -80,8 +82,26 @@ impl Answer {
     }
 }
 
+/// What a request carries.
+enum Payload<'a> {
+    /// JSON text.
+    Json(&'a str),
+    /// A file picked by the seller (a `File` or `Blob`), sent as its bytes with this
+    /// content type.
+    File(&'a JsValue, &'a str),
+}
+
 /// Sends one request: JSON `body` if any, the CSRF token on writes.
 async fn send(method: Method, url: &str, body: Option<&str>) -> Result<Answer, ApiError> {
+    send_payload(method, url, body.map(Payload::Json)).await
+}
+
+/// Sends one request with its payload, the CSRF token on writes.
+async fn send_payload(
+    method: Method,
+    url: &str,
+    body: Option<Payload<'_>>,
+) -> Result<Answer, ApiError> {
     let window =
         web_sys::window().ok_or_else(|| ApiError::Unreachable("no browser window".into()))?;
     let init = web_sys::RequestInit::new();
@@ -93,9 +113,16 @@ async fn send(method: Method, url: &str, body: Option<&str>) -> Result<Answer, A
             .map_err(|e| ApiError::Unreachable(super::http::js_message(&e)))
     };
     set("accept", "application/json")?;
-    if let Some(b) = body {
-        set("content-type", "application/json")?;
-        init.set_body(&JsValue::from_str(b));
+    match body {
+        Some(Payload::Json(b)) => {
+            set("content-type", "application/json")?;
+            init.set_body(&JsValue::from_str(b));
+        }
+        Some(Payload::File(file, content_type)) => {
+            set("content-type", content_type)?;
+            init.set_body(file);
+        }
+        None => {}
     }
     if method != Method::Get {
         let token = csrf();
@@ -133,7 +160,16 @@ async fn send(method: Method, url: &str, body: Option<&str>) -> Result<Answer, A
 
 /// Sends a request of the signed-in seller: a 401 ends the session in the panel.
 async fn call(method: Method, url: &str, body: Option<&str>) -> Result<Answer, ApiError> {
-    let answer = send(method, url, body).await?;
+    call_payload(method, url, body.map(Payload::Json)).await
+}
+
+/// [`call`] with any payload.
+async fn call_payload(
+    method: Method,
+    url: &str,
+    body: Option<Payload<'_>>,
+) -> Result<Answer, ApiError> {
+    let answer = send_payload(method, url, body).await?;
     if answer.status == 401 {
         forget_csrf();
         SIGNED_OUT.with(|s| {

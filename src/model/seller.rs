@@ -2,7 +2,8 @@
 //! table's URL state ([`query`]), what a seller types and how it is checked ([`form`]),
 //! the what-if pricing request built from a SKU and the seller's edits ([`whatif`]), what
 //! a save sends and how a conflict is shown ([`edit`]), bulk edits with their outcome per
-//! SKU ([`bulk`]), and inbound sea shipments announced and listed ([`inbound`]).
+//! SKU ([`bulk`]), inbound sea shipments announced and listed ([`inbound`]), and CSV
+//! imports followed and reported ([`import`]).
 
 #[path = "seller_bulk.rs"]
 pub mod bulk;
@@ -10,6 +11,8 @@ pub mod bulk;
 pub mod edit;
 #[path = "seller_form.rs"]
 pub mod form;
+#[path = "seller_import.rs"]
+pub mod import;
 #[path = "seller_inbound.rs"]
 pub mod inbound;
 #[path = "seller_query.rs"]

@@ -1,6 +1,7 @@
 // What the seller panel's browser tests share: the demo accounts, signing in on the
 // panel's form, console errors and axe findings.
 import AxeBuilder from '@axe-core/playwright';
+import { url } from './helpers.mjs';
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 
@@ -40,4 +41,20 @@ export function watch(page, expected) {
     problems.push(`console error: ${m.text()}`);
   });
   return problems;
+}
+
+/** Every demo seller id, in the order the storefront's US listings first name them. The
+ *  browser tests share the sellers out so none edits another's SKUs: seller.test.mjs
+ *  takes the first three, seller-stock.test.mjs the last and the third from the end,
+ *  seller-csv.test.mjs the second from the end. */
+export async function demoSellers() {
+  const ids = [];
+  for (let page = 1; page <= 5; page++) {
+    const r = await fetch(url(`/api/listings?market=US&per_page=100&page=${page}`));
+    if (r.status !== 200) throw new Error(`GET /api/listings answered ${r.status}`);
+    const body = await r.json();
+    for (const l of body.items) if (l.seller?.id && !ids.includes(l.seller.id)) ids.push(l.seller.id);
+    if (body.items.length < 100) break;
+  }
+  return ids;
 }

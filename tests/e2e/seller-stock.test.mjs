@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { launchBrowser, rememberDestination, url, waitForApp } from './helpers.mjs';
-import { findings, login, password, signIn, watch } from './seller-helpers.mjs';
+import { demoSellers, findings, login, password, signIn, watch } from './seller-helpers.mjs';
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1440, height: 900 };
@@ -52,15 +52,9 @@ async function getJson(path) {
   return r.json();
 }
 
-/** Every demo seller, in the order the storefront lists them; seller.test.mjs edits the
- *  SKUs of the first three, so these tests take theirs from the end. */
+/** The sellers this file may edit, from the end (see demoSellers). */
 async function sellersFromTheEnd() {
-  const ids = [];
-  for (let page = 1; page <= 5; page++) {
-    const body = await getJson(`/api/listings?market=${MARKET}&per_page=100&page=${page}`);
-    for (const l of body.items) if (l.seller?.id && !ids.includes(l.seller.id)) ids.push(l.seller.id);
-    if (body.items.length < 100) break;
-  }
+  const ids = await demoSellers();
   assert.ok(ids.length >= 5, `demo sellers: ${ids}`);
   return ids.slice(3).reverse();
 }

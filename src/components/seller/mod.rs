@@ -2,6 +2,7 @@
 
 mod audit_log;
 mod conflict_view;
+mod csv_import;
 mod inbound;
 mod margin_chart;
 mod mode_columns;
@@ -11,6 +12,7 @@ mod stock_table;
 
 pub use audit_log::AuditLog;
 pub use conflict_view::ConflictView;
+pub use csv_import::CsvImport;
 pub use inbound::InboundShipments;
 pub use margin_chart::MarginChart;
 pub use mode_columns::{ModeColumns, mode_slug, money_text};

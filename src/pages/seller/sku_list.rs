@@ -1,7 +1,8 @@
 //! The SKU table (`/seller`): search, sort and filters (mode, market, low stock, negative
 //! margin) in the URL, pages, and bulk edits of the selected SKUs (set the mode, or change
 //! the price by a percentage), each SKU saved with the version the table showed and its
-//! outcome reported.
+//! outcome reported; below the table, prices and stock as a CSV file to download and
+//! import.
 
 use crossdock_core::Mode;
 use crossdock_core::pricing::PricingRules;
@@ -14,7 +15,7 @@ use crate::api::seller::{
     is_signed_out, save_sku,
 };
 use crate::browser::{local_offset_min, set_title};
-use crate::components::seller::{mode_slug, money_text};
+use crate::components::seller::{CsvImport, mode_slug, money_text};
 use crate::model::format::date_time_text;
 use crate::model::query::{mode_id, parse_mode};
 use crate::model::search::page_links;
@@ -256,6 +257,9 @@ pub fn SkuList() -> impl IntoView {
                 <p class="lead">
                     "Prices, margins and stock per market. Open a SKU to compare fulfilment modes side by side and try prices before you save."
                 </p>
+                <p class="page-head-links">
+                    <a href="#csv-title" data-testid="csv-jump">"Edit prices and stock in a spreadsheet (CSV)"</a>
+                </p>
             </header>
             <form class="search sku-search" role="search" on:submit=on_search>
                 <label for="sku-q" class="visually-hidden">"Search your SKUs by title, SKU code or brand"</label>
@@ -403,6 +407,7 @@ pub fn SkuList() -> impl IntoView {
             <BulkBar selected=selected rows=Signal::derive(rows) market=Signal::derive(move || query.get().market) markets=markets.into() lines=bulk_lines running=bulk_running on_done=Callback::new(move |()| page.reload()) />
             <BulkResults lines=bulk_lines running=bulk_running />
             {table}
+            <CsvImport on_applied=Callback::new(move |()| page.reload()) />
         </div>
     }
 }
