@@ -14,7 +14,11 @@ usage: crossdock-server [options]
   --pricing PATH   the pricing rules file    (env CROSSDOCK_PRICING, default pricing.json beside the network file)
   --dist PATH      the built app (trunk)     (default dist)
   --db PATH        the SQLite database file  (env CROSSDOCK_DB, default var/crossdock.sqlite)
-  -h, --help       print this help";
+  -h, --help       print this help
+
+Logs go to stderr, a line per request with its x-request-id: CROSSDOCK_LOG sets what is
+logged (default info; e.g. warn, or crossdock_server=debug) and CROSSDOCK_LOG_FORMAT=json
+writes one JSON object per line. GET /healthz, /readyz and /metrics are for operators.";
 
 /// Where the server listens and what it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,9 +8,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::{LoadedNetwork, StartError};
+
+/// The migrations of this build (`migrations/`), applied at start.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// Opens (creating it and its folder on first start) and migrates the database at `path`.
 pub async fn open_db(path: &Path) -> Result<SqlitePool, StartError> {
@@ -35,7 +39,7 @@ pub async fn open_db(path: &Path) -> Result<SqlitePool, StartError> {
         .connect_with(options)
         .await
         .map_err(|e| fail(e.to_string()))?;
-    sqlx::migrate!("./migrations")
+    MIGRATOR
         .run(&pool)
         .await
         .map_err(|e| fail(format!("migration failed: {e}")))?;

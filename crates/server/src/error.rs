@@ -128,14 +128,14 @@ impl IntoResponse for ApiError {
             | ApiError::Csrf(m)
             | ApiError::TooManyRequests { message: m, .. } => (m.as_str(), None),
             ApiError::Unavailable(detail) => {
-                eprintln!("crossdock-server: unavailable: {detail}");
+                tracing::error!(%detail, "unavailable");
                 (
                     "a service the server depends on is not answering; try again",
                     None,
                 )
             }
             ApiError::Internal(detail) => {
-                eprintln!("crossdock-server: internal error: {detail}");
+                tracing::error!(%detail, "internal error");
                 ("something went wrong on the server", None)
             }
         };

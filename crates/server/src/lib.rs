@@ -51,6 +51,7 @@ mod extract;
 mod listings;
 mod network;
 mod openapi;
+pub mod ops;
 mod quote;
 mod seller;
 mod sellers;
@@ -91,6 +92,8 @@ pub struct AppState {
     /// The pricing rules file as loaded at start (checked against the network): what
     /// the seller panel's margins are computed with.
     pub pricing: Arc<LoadedPricing>,
+    /// What this instance has answered, for `GET /metrics` ([`ops`]).
+    pub metrics: Arc<ops::Metrics>,
 }
 
 impl AppState {
@@ -141,6 +144,7 @@ impl AppState {
             db,
             catalog: Arc::new(CatalogStore::new(catalog)),
             pricing: Arc::new(pricing),
+            metrics: Arc::default(),
         })
     }
 }
@@ -149,7 +153,9 @@ impl AppState {
 /// security headers, gzip/brotli compression.
 pub fn app(state: AppState) -> Router {
     let static_files = web::static_service(&state);
+    let observe = axum::middleware::from_fn_with_state(state.clone(), ops::observe);
     Router::new()
+        .merge(ops::router())
         .merge(api::router())
         .merge(seller::router())
         .merge(embed::router())
@@ -174,6 +180,7 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(observe)
         .with_state(state)
 }
 

@@ -10,6 +10,8 @@ use crossdock_server::{
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    crossdock_server::ops::mark_start();
+    crossdock_server::ops::init_logging();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(StartError::Config(ConfigError::Help)) => {

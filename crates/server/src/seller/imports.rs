@@ -47,6 +47,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::Row as _;
 use sqlx::sqlite::SqliteRow;
+use tracing::Instrument as _;
 use utoipa::ToSchema;
 
 use super::csv_sheet::{self, Decimal, ExportRow, Problem, Sheet, Target};
@@ -902,25 +903,29 @@ pub async fn create_import(
 
     let job_state = state.clone();
     let seller = session.seller_id.clone();
-    tokio::spawn(async move {
-        if let Err(e) = run(&job_state, id, &seller, sheet, check_only).await {
-            eprintln!("crossdock-server: import {id} failed: {e:?}");
-            let message = match &e {
-                ApiError::Conflict { message, .. } => message.clone(),
-                _ => "the import failed on the server, so nothing of it was applied: try again"
-                    .into(),
-            };
-            let at = server_now().unwrap_or(now);
-            let _ = finish(
-                &job_state,
-                id,
-                "failed",
-                report_json(&[], None, &message),
-                at,
-            )
-            .await;
+    tokio::spawn(
+        async move {
+            if let Err(e) = run(&job_state, id, &seller, sheet, check_only).await {
+                tracing::error!(import = id, error = ?e, "import failed");
+                let message = match &e {
+                    ApiError::Conflict { message, .. } => message.clone(),
+                    _ => "the import failed on the server, so nothing of it was applied: try again"
+                        .into(),
+                };
+                let at = server_now().unwrap_or(now);
+                let _ = finish(
+                    &job_state,
+                    id,
+                    "failed",
+                    report_json(&[], None, &message),
+                    at,
+                )
+                .await;
+            }
         }
-    });
+        // The import's log lines carry the request id of its upload.
+        .instrument(tracing::Span::current()),
+    );
 
     let status = load_status(&state, &session.seller_id, id, now).await?;
     let mut response = no_store_json(StatusCode::ACCEPTED, &status);

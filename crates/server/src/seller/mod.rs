@@ -192,10 +192,10 @@ pub async fn background(state: AppState) {
             continue;
         };
         if let Err(e) = prepare(&state, now).await {
-            eprintln!("crossdock-server: receiving inbound shipments failed: {e:?}");
+            tracing::error!(error = ?e, "receiving inbound shipments failed");
         }
         if let Err(e) = margins::refresh_all(&state.db, &state.network, &state.pricing, now).await {
-            eprintln!("crossdock-server: computing margins failed: {e:?}");
+            tracing::error!(error = ?e, "computing margins failed");
         }
     }
 }

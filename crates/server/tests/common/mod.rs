@@ -106,6 +106,7 @@ impl Fixture {
             db,
             catalog: Arc::new(CatalogStore::shared(catalog.clone())),
             pricing: pricing_rules(),
+            metrics: Arc::default(),
         };
         Fixture { dir, state }
     }
