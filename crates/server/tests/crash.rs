@@ -1,0 +1,698 @@
+//! Crash safety of the real server process on SQLite: `kill -9` in the middle of a stream
+//! of acknowledged price and stock writes, and in the middle of a 10,000-row CSV import
+//! (while it is checking, and while it is applying). After a restart on the same database
+//! every acknowledged write is there exactly once (values, versions, audit entries) and no
+//! import is half applied.
+//!
+//! The server is the built binary, spawned as a child process; the client is a tiny
+//! HTTP/1.0 client over `std::net::TcpStream` (one request per connection, no chunked
+//! bodies); the database is read directly with sqlx. The backend is chosen by
+//! `CROSSDOCK_CRASH_DB` (only `sqlite` exists today): a second backend adds a `Backend`
+//! variant that starts its database and hands the server its `--db` argument.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_crossdock-server");
+const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
+const START_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The database the server runs on. Only SQLite exists today.
+enum Backend {
+    Sqlite { path: PathBuf },
+}
+
+impl Backend {
+    fn from_env(dir: &Path) -> Backend {
+        match std::env::var("CROSSDOCK_CRASH_DB").as_deref() {
+            Ok("sqlite") | Err(_) => Backend::Sqlite {
+                path: dir.join("crash.sqlite"),
+            },
+            Ok(other) => panic!("CROSSDOCK_CRASH_DB={other}: only sqlite is supported"),
+        }
+    }
+
+    fn db_arg(&self) -> String {
+        match self {
+            Backend::Sqlite { path } => path.display().to_string(),
+        }
+    }
+
+    fn pool(&self, rt: &tokio::runtime::Runtime) -> SqlitePool {
+        match self {
+            Backend::Sqlite { path } => rt
+                .block_on(SqlitePool::connect_with(
+                    SqliteConnectOptions::new().filename(path),
+                ))
+                .unwrap(),
+        }
+    }
+}
+
+/// A running server process.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(backend: &Backend, dist: &Path) -> Server {
+        let mut child = Command::new(SERVER)
+            .args(["--addr", "127.0.0.1", "--port", "0", "--db"])
+            .arg(backend.db_arg())
+            .arg("--dist")
+            .arg(dist)
+            .args(["--network", NETWORK])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        // Reads the address, then keeps draining the log so the server never blocks on it.
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.strip_prefix("Crossdock is running at http://")
+                    && let Some(tx) = tx.take()
+                {
+                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let addr = match rx.recv_timeout(START_TIMEOUT) {
+            Ok(addr) => addr,
+            Err(e) => {
+                let _ = child.kill();
+                panic!("the server printed no address: {e}");
+            }
+        };
+        Server { child, addr }
+    }
+
+    /// SIGKILL: no shutdown handler runs.
+    fn kill9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.0 request (the connection closes after the answer): status, head, body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<(u16, String, Vec<u8>)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("no end of head"))?;
+    let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line: {head}")))?;
+    Ok((status, head, answer[split + 4..].to_vec()))
+}
+
+/// A signed-in seller: the cookie and the CSRF token.
+struct Seller {
+    cookie: String,
+    csrf: String,
+}
+
+impl Seller {
+    fn sign_in(addr: &str, id: &str) -> Seller {
+        let body = json!({"login": format!("{id}@demo.crossdock"), "password": format!("crossdock-demo-{id}")});
+        let (status, head, bytes) = http(
+            addr,
+            "POST",
+            "/api/seller/session",
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+        let cookie = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("set-cookie").then(|| {
+                    value
+                        .trim()
+                        .split(';')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+            })
+            .expect("a session cookie");
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        Seller {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    fn send(
+        &self,
+        addr: &str,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> std::io::Result<(u16, Vec<u8>)> {
+        let headers = [
+            ("Cookie", self.cookie.as_str()),
+            ("x-csrf-token", self.csrf.as_str()),
+            ("Content-Type", content_type),
+        ];
+        http(addr, method, path, &headers, body).map(|(s, _, b)| (s, b))
+    }
+
+    fn json(&self, addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let bytes = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, answer) = self
+            .send(addr, method, path, "application/json", bytes.as_bytes())
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&answer).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// A pseudo-random number from the clock, for kill moments that differ between runs.
+fn jitter(modulo: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    u64::from(nanos) % modulo
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One SKU the write stream changes: its US price (currency) and one warehouse's stock.
+#[derive(Clone)]
+struct Target {
+    id: i64,
+    currency: String,
+    warehouse: String,
+}
+
+/// A write as sent: the version it names and the values it sets.
+#[derive(Clone, Copy, Debug)]
+struct Sent {
+    version: i64,
+    price: i64,
+    quantity: i64,
+}
+
+#[test]
+fn kill_9_mid_stream_of_writes_keeps_every_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    let backend = Backend::from_env(dir.path());
+    let rt = runtime();
+    let server = Server::start(&backend, &dist);
+    let seller = Seller::sign_in(&server.addr, "voltaic");
+
+    // Listings of voltaic sold in the US, not fully managed (a plain `price`), with stock.
+    let pool = backend.pool(&rt);
+    let rows: Vec<(i64, String, String)> = rt
+        .block_on(
+            sqlx::query_as(
+                "SELECT l.id, p.currency, \
+                   (SELECT s.warehouse FROM listing_stock s WHERE s.listing_id = l.id \
+                    AND (l.mode <> 'semi_managed' OR s.warehouse = 'us-3pl-ca') ORDER BY s.warehouse LIMIT 1) \
+                 FROM listings l JOIN listing_prices p ON p.listing_id = l.id AND p.market = 'US' \
+                 WHERE l.seller_id = 'voltaic' AND l.mode <> 'fully_managed' \
+                   AND (l.mode <> 'semi_managed' OR l.category = 'food') \
+                   AND NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.listing_id = l.id) \
+                   AND EXISTS (SELECT 1 FROM listing_stock s WHERE s.listing_id = l.id \
+                     AND (l.mode <> 'semi_managed' OR s.warehouse = 'us-3pl-ca')) \
+                 ORDER BY l.id LIMIT 6",
+            )
+            .fetch_all(&pool),
+        )
+        .unwrap();
+    rt.block_on(pool.close());
+    assert!(rows.len() >= 2, "too few listings to write: {}", rows.len());
+    let targets: Vec<Target> = rows
+        .into_iter()
+        .map(|(id, currency, warehouse)| Target {
+            id,
+            currency,
+            warehouse,
+        })
+        .collect();
+
+    // The stream: one writer, each write naming the version the last one answered.
+    let mut versions: HashMap<i64, i64> = HashMap::new();
+    let mut audit_before: HashMap<i64, (i64, i64)> = HashMap::new();
+    {
+        let pool = backend.pool(&rt);
+        for t in &targets {
+            let (status, detail) = seller.json(
+                &server.addr,
+                "GET",
+                &format!("/api/seller/listings/{}", t.id),
+                None,
+            );
+            assert_eq!(status, 200, "{detail}");
+            versions.insert(t.id, detail["version"].as_i64().unwrap());
+            audit_before.insert(t.id, audit_counts(&rt, &pool, t.id));
+        }
+        rt.block_on(pool.close());
+    }
+    let addr = server.addr.clone();
+    let stream_targets = targets.clone();
+    let (acked_tx, acked_rx) = mpsc::channel::<(i64, Sent, bool)>();
+    let acked_count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = acked_count.clone();
+    let writer = std::thread::spawn(move || {
+        let mut versions = versions;
+        for i in 0_i64.. {
+            let t = &stream_targets[usize::try_from(i).unwrap() % stream_targets.len()];
+            let write = Sent {
+                version: versions[&t.id],
+                price: 1_000 + i,
+                quantity: 1 + i % 997,
+            };
+            let body = json!({
+                "version": write.version,
+                "prices": [{"market": "US", "price": {"minor": write.price, "currency": t.currency}}],
+                "stock": [{"warehouse": t.warehouse, "on_hand": write.quantity}],
+            });
+            // Sent (maybe applied, not acknowledged) until the answer says otherwise.
+            let _ = acked_tx.send((t.id, write, false));
+            let answer = seller.send(
+                &addr,
+                "PUT",
+                &format!("/api/seller/listings/{}", t.id),
+                "application/json",
+                body.to_string().as_bytes(),
+            );
+            match answer {
+                Ok((200, bytes)) => {
+                    let detail: Value = serde_json::from_slice(&bytes).unwrap();
+                    let version = detail["version"].as_i64().unwrap();
+                    assert_eq!(version, write.version + 1, "{detail}");
+                    versions.insert(t.id, version);
+                    let _ = acked_tx.send((t.id, write, true));
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                Ok((status, bytes)) => panic!(
+                    "write {i} answered {status}: {}",
+                    String::from_utf8_lossy(&bytes)
+                ),
+                // The server was killed: the stream ends here.
+                Err(_) => return i,
+            }
+        }
+        unreachable!()
+    });
+
+    // At least 5 acknowledged writes (bounded), then a moment that differs between runs.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked_count.load(std::sync::atomic::Ordering::SeqCst) < 5
+        && Instant::now() < deadline
+        && !writer.is_finished()
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(jitter(1_500)));
+    server.kill9();
+    let sent = writer.join().unwrap();
+
+    // Per listing: its acknowledged writes, and the one in flight when the server died.
+    let mut acked: HashMap<i64, Vec<Sent>> = HashMap::new();
+    let mut in_flight: Option<(i64, Sent)> = None;
+    for (id, write, done) in acked_rx.try_iter() {
+        if done {
+            acked.entry(id).or_default().push(write);
+            in_flight = None;
+        } else {
+            in_flight = Some((id, write));
+        }
+    }
+    let n_acked: usize = acked.values().map(Vec::len).sum();
+    assert!(
+        n_acked >= 5,
+        "only {n_acked} writes acknowledged before the kill"
+    );
+
+    let server = Server::start(&backend, &dist);
+    let pool = backend.pool(&rt);
+    let mut flight_applied = false;
+    for t in &targets {
+        let writes = acked.get(&t.id).cloned().unwrap_or_default();
+        let (version, price, quantity): (i64, i64, i64) = rt
+            .block_on(
+                sqlx::query_as(
+                    "SELECT l.version, p.price_minor, s.quantity FROM listings l \
+                     JOIN listing_prices p ON p.listing_id = l.id AND p.market = 'US' \
+                     JOIN listing_stock s ON s.listing_id = l.id AND s.warehouse = ? \
+                     WHERE l.id = ?",
+                )
+                .bind(&t.warehouse)
+                .bind(t.id)
+                .fetch_one(&pool),
+            )
+            .unwrap();
+        // The write in flight may have committed before the kill; nothing else may differ.
+        let flight = in_flight.filter(|(id, _)| *id == t.id).map(|(_, w)| w);
+        let applied_flight = flight.filter(|w| version == w.version + 1);
+        flight_applied |= applied_flight.is_some();
+        let expected = applied_flight.or(writes.last().copied());
+        if let Some(last) = expected {
+            assert_eq!(version, last.version + 1, "listing {}: version", t.id);
+            assert_eq!(price, last.price, "listing {}: price", t.id);
+            assert_eq!(quantity, last.quantity, "listing {}: stock", t.id);
+        }
+        let (prices_before, stock_before) = audit_before[&t.id];
+        let (prices_after, stock_after) = audit_counts(&rt, &pool, t.id);
+        let count = i64::try_from(writes.len() + usize::from(applied_flight.is_some())).unwrap();
+        assert_eq!(
+            prices_after - prices_before,
+            count,
+            "listing {}: price audit entries",
+            t.id
+        );
+        assert_eq!(
+            stock_after - stock_before,
+            count,
+            "listing {}: stock audit entries",
+            t.id
+        );
+        // The API answers the same values after the restart.
+        let (status, detail) = seller_after(&server).json(
+            &server.addr,
+            "GET",
+            &format!("/api/seller/listings/{}", t.id),
+            None,
+        );
+        assert_eq!(status, 200, "{detail}");
+        assert_eq!(detail["version"].as_i64(), Some(version), "{detail}");
+    }
+    rt.block_on(pool.close());
+    println!(
+        "SUMMARY: crash (SQLite): kill -9 after {n_acked} acknowledged writes of {sent} sent; \
+         after the restart all {n_acked} are there, each audited once (the write in flight: {})",
+        if flight_applied {
+            "committed"
+        } else {
+            "not committed"
+        }
+    );
+    server.kill9();
+}
+
+/// Signs in again after a restart (sessions live in the database; a new one is simplest).
+fn seller_after(server: &Server) -> Seller {
+    Seller::sign_in(&server.addr, "voltaic")
+}
+
+/// Audit entries of one listing: (price, stock).
+fn audit_counts(rt: &tokio::runtime::Runtime, pool: &SqlitePool, id: i64) -> (i64, i64) {
+    rt.block_on(
+        sqlx::query_as(
+            "SELECT COALESCE(SUM(kind = 'price'), 0), COALESCE(SUM(kind = 'stock'), 0) \
+             FROM audit_log WHERE listing_id = ?",
+        )
+        .bind(id)
+        .fetch_one(pool),
+    )
+    .unwrap()
+}
+
+/// Copies every listing of `seller` `times` times (new ids and SKUs), with its prices and
+/// stock, as crates/server/tests/seller_imports.rs does: the server must be stopped.
+fn multiply_listings(rt: &tokio::runtime::Runtime, pool: &SqlitePool, seller: &str, times: i64) {
+    rt.block_on(async {
+        let columns = |table: &'static str| async move {
+            let rows: Vec<(String,)> =
+                sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            rows.into_iter().map(|(n,)| n).collect::<Vec<_>>()
+        };
+        let listing_cols = columns("listings").await;
+        for k in 1..=times {
+            let offset = k * 10_000_000;
+            let select: Vec<String> = listing_cols
+                .iter()
+                .map(|c| match c.as_str() {
+                    "id" => format!("id + {offset}"),
+                    "sku" => format!("sku || '-{k}'"),
+                    other => other.to_string(),
+                })
+                .collect();
+            sqlx::query(&format!(
+                "INSERT INTO listings ({}) SELECT {} FROM listings \
+                 WHERE seller_id = '{seller}' AND id < 10000000",
+                listing_cols.join(", "),
+                select.join(", ")
+            ))
+            .execute(pool)
+            .await
+            .unwrap();
+            for table in ["listing_prices", "listing_stock"] {
+                let cols = columns(table).await;
+                let select: Vec<String> = cols
+                    .iter()
+                    .map(|c| {
+                        if c == "listing_id" {
+                            format!("listing_id + {offset}")
+                        } else {
+                            c.clone()
+                        }
+                    })
+                    .collect();
+                sqlx::query(&format!(
+                    "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE listing_id IN \
+                     (SELECT id FROM listings WHERE seller_id = '{seller}' AND id < 10000000)",
+                    cols.join(", "),
+                    select.join(", ")
+                ))
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+        }
+    });
+}
+
+/// The seller's export, parsed: header and rows.
+fn export(addr: &str, seller: &Seller) -> (Vec<String>, Vec<Vec<String>>) {
+    let (status, bytes) = seller
+        .send(addr, "GET", "/api/seller/catalog.csv", "text/csv", b"")
+        .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Kills the server while a 10,000-row import is in `at` (checking or applying), restarts
+/// it, and checks that the import's changes are all there or none, and that it reads as
+/// applied only when all are.
+fn import_killed_while(at: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    let backend = Backend::from_env(dir.path());
+    let rt = runtime();
+    let seller_id = "voltaic";
+
+    // A fresh database with the demo catalog, then enough copies for 10,000 rows.
+    let server = Server::start(&backend, &dist);
+    let who = Seller::sign_in(&server.addr, seller_id);
+    let base = export(&server.addr, &who).1.len();
+    server.kill9();
+    let pool = backend.pool(&rt);
+    multiply_listings(&rt, &pool, seller_id, i64::try_from(10_000 / base).unwrap());
+    rt.block_on(pool.close());
+
+    let server = Server::start(&backend, &dist);
+    let who = Seller::sign_in(&server.addr, seller_id);
+    let (header, mut rows) = export(&server.addr, &who);
+    assert!(rows.len() >= 10_000, "{} rows", rows.len());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (sku, warehouse, on_hand) = (col("sku"), col("warehouse"), col("on_hand"));
+    // Every stock row moves by 3: (sku, warehouse) → the new quantity.
+    let mut changes: HashMap<(String, String), i64> = HashMap::new();
+    for row in &mut rows {
+        if row[warehouse].is_empty() {
+            continue;
+        }
+        let n: i64 = row[on_hand].parse().unwrap();
+        row[on_hand] = (n + 3).to_string();
+        changes.insert((row[sku].clone(), row[warehouse].clone()), n + 3);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    let file = w.into_inner().unwrap();
+
+    let (status, bytes) = who
+        .send(
+            &server.addr,
+            "POST",
+            "/api/seller/imports?file_name=crash.csv",
+            "text/csv",
+            &file,
+        )
+        .unwrap();
+    assert_eq!(status, 202, "{}", String::from_utf8_lossy(&bytes));
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    let import = body["id"].as_i64().unwrap();
+    let mut seen = body["state"].as_str().unwrap_or_default().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    if at == "checking" {
+        // A little into the check, at a moment that differs between runs.
+        std::thread::sleep(Duration::from_millis(jitter(200)));
+    } else {
+        while seen != at && seen != "applied" && Instant::now() < deadline {
+            let (status, body) = who.json(
+                &server.addr,
+                "GET",
+                &format!("/api/seller/imports/{import}"),
+                None,
+            );
+            assert_eq!(status, 200, "{body}");
+            seen = body["state"].as_str().unwrap_or_default().to_owned();
+            assert!(
+                ["checking", "applying", "applied"].contains(&seen.as_str()),
+                "{body}"
+            );
+        }
+    }
+    server.kill9();
+
+    let server = Server::start(&backend, &dist);
+    let pool = backend.pool(&rt);
+    let stock: Vec<(String, String, i64)> = rt
+        .block_on(
+            sqlx::query_as(
+                "SELECT l.sku, s.warehouse, s.quantity FROM listing_stock s \
+                 JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = ?",
+            )
+            .bind(seller_id)
+            .fetch_all(&pool),
+        )
+        .unwrap();
+    let there = stock
+        .iter()
+        .filter(|(s, w, q)| changes.get(&(s.clone(), w.clone())) == Some(q))
+        .count();
+    let (state,): (String,) = rt
+        .block_on(
+            sqlx::query_as("SELECT state FROM seller_imports WHERE id = ?")
+                .bind(import)
+                .fetch_one(&pool),
+        )
+        .unwrap();
+    let (audited,): (i64,) = rt
+        .block_on(
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM audit_log WHERE seller_id = ? AND action = 'import'",
+            )
+            .bind(seller_id)
+            .fetch_one(&pool),
+        )
+        .unwrap();
+    rt.block_on(pool.close());
+    let audited = usize::try_from(audited).unwrap();
+    assert!(
+        there == 0 || there == changes.len(),
+        "half applied: {there} of {} changes there (import {state})",
+        changes.len()
+    );
+    assert_eq!(
+        state == "applied",
+        there == changes.len(),
+        "import reads {state} with {there} of {} changes there",
+        changes.len()
+    );
+    assert_eq!(audited, there, "audit entries of the import");
+    println!(
+        "SUMMARY: crash (SQLite): kill -9 with a {}-row import {seen} (aimed at {at}): after the \
+         restart it reads {state}, {there} of {} stock changes there",
+        rows.len(),
+        changes.len()
+    );
+    server.kill9();
+}
+
+#[test]
+fn kill_9_while_an_import_is_checking_applies_none_of_it() {
+    import_killed_while("checking");
+}
+
+#[test]
+fn kill_9_while_an_import_is_applying_applies_all_or_none_of_it() {
+    import_killed_while("applying");
+}

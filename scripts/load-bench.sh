@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Load on loopback: wrk (a second process, 1 to 2 threads) against the release server with
+# a fresh database, at 1, 16 and 64 connections, for
+#   GET  /api/listings?market=US            (pages 1-10 in turn)
+#   GET  /api/listings/{id}?market=US       (100 listings in turn)
+#   POST /api/quote                         (10 lines)
+#   PUT  /api/seller/listings/{id}          (a seller's price write, signed in, with CSRF)
+# Prints one `SUMMARY: load …` line per scenario (req/s, p50, p99, errors) and fails when
+# any request fails: a socket error or a status outside 2xx. On the write, a 409 is not an
+# error: two writes in flight for one listing name the same version and the second is
+# refused by design (optimistic concurrency); they are counted and shown apart.
+#   scripts/load-bench.sh                  # after scripts/build-server.sh; builds nothing
+#   LOAD_BENCH_SECS=3 scripts/load-bench.sh
+#   LOAD_BACKEND=SQLite                    # the database (only SQLite exists today)
+# The server and wrk share this machine's cores, so the figures include the load
+# generator's own cost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# wrk from Debian, when it is missing.
+install_wrk() {
+  command -v wrk >/dev/null && return
+  echo "Installing wrk from Debian (seconds)…"
+  local sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq wrk >/dev/null
+}
+
+# The scenarios, run by with-server.sh with E2E_BASE_URL set.
+run_scenarios() {
+  local url=$E2E_BASE_URL secs=${LOAD_BENCH_SECS:-4}
+  export LOAD_BACKEND=${LOAD_BACKEND:-SQLite} LOAD_NOW=2026-11-24T12:00:00Z
+  prepare
+  local failed=0 conns threads name lua out
+  for scenario in "GET /api/listings|listings" "GET /api/listings/{id}|detail" \
+    "POST /api/quote|quote" "PUT /api/seller/listings/{id}|write"; do
+    name=${scenario%|*}
+    lua=${scenario#*|}
+    for conns in 1 16 64; do
+      threads=$((conns < 2 ? conns : 2))
+      # The versions as they are now (the run before moved them on).
+      if [ "$lua" = write ]; then prepare; fi
+      out=$(LOAD_NAME="$name" LOAD_CONNS=$conns LOAD_THREADS=$threads \
+        timeout $((secs + 30)) wrk -t "$threads" -c "$conns" -d "${secs}s" --timeout 10s \
+        -s "scripts/load-bench/$lua.lua" "$url") || {
+        echo "error: wrk failed on $name at $conns connections: $out" >&2
+        failed=1
+        continue
+      }
+      grep -E '^(SUMMARY|  errors)' <<<"$out"
+      grep -q '^SUMMARY: .*, 0 errors' <<<"$out" || failed=1
+    done
+  done
+  return "$failed"
+}
+
+# Exports LOAD_IDS (100 listing ids sold in the US), and a seller's session (LOAD_COOKIE,
+# LOAD_CSRF) with 64 of its listings not fully managed (so a plain `price`), their
+# versions and US prices (LOAD_WRITES).
+prepare() {
+  local setup line
+  setup=$(node - "$E2E_BASE_URL" <<'JS'
+const base = process.argv[2];
+const now = '2026-11-24T12:00:00Z';
+const ids = (await (await fetch(`${base}/api/listings?market=US&per_page=100&now=${now}`)).json()).items.map((i) => i.id);
+const login = await fetch(`${base}/api/seller/session`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ login: 'voltaic@demo.crossdock', password: 'crossdock-demo-voltaic' }),
+});
+if (login.status !== 200) throw new Error(`sign-in: ${login.status}`);
+const cookie = login.headers.get('set-cookie').split(';')[0];
+const csrf = (await login.json()).csrf_token;
+const mine = await (await fetch(`${base}/api/seller/listings?per_page=200`, { headers: { cookie } })).json();
+const writes = mine.items
+  .filter((l) => l.mode !== 'fully_managed')
+  .map((l) => [l, l.markets.find((m) => m.market === 'US' && m.price && !m.promotion)])
+  .filter(([, m]) => m)
+  .slice(0, 64)
+  .map(([l, m]) => `${l.id}:${l.version}:${m.price.minor}:${m.currency}`);
+if (ids.length < 20 || writes.length < 64) throw new Error(`too few listings: ${ids.length}, ${writes.length}`);
+console.log(`LOAD_IDS=${ids.join(',')}`);
+console.log(`LOAD_WRITES=${writes.join(',')}`);
+console.log(`LOAD_COOKIE=${cookie}`);
+console.log(`LOAD_CSRF=${csrf}`);
+JS
+  )
+  while IFS= read -r line; do export "${line?}"; done <<<"$setup"
+}
+
+if [ "${1:-}" = --scenarios ]; then
+  run_scenarios
+  exit
+fi
+
+install_wrk
+empty=$(mktemp -d)
+trap 'rm -rf "$empty"' EXIT
+WITH_SERVER_DIST="$empty" scripts/with-server.sh "$0" --scenarios
