@@ -983,7 +983,7 @@ pub async fn update_listing(
 }
 
 /// The [`Edit`] a PUT body asks for: its numbers read as whole numbers, its mode parsed.
-fn edit_of(body: &ListingUpdate) -> Result<Edit, ApiError> {
+pub(crate) fn edit_of(body: &ListingUpdate) -> Result<Edit, ApiError> {
     let mode = match &body.mode {
         None => None,
         Some(text) => Some(parse_mode(text.trim()).ok_or_else(|| {
