@@ -48,6 +48,7 @@ mod dto;
 mod embed;
 mod error;
 mod extract;
+pub mod fuzzing;
 mod listings;
 mod network;
 mod openapi;
