@@ -16,6 +16,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/multiply.rs"]
+mod multiply;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -474,64 +477,6 @@ fn audit_counts(rt: &tokio::runtime::Runtime, pool: &SqlitePool, id: i64) -> (i6
     .unwrap()
 }
 
-/// Copies every listing of `seller` `times` times (new ids and SKUs), with its prices and
-/// stock, as crates/server/tests/seller_imports.rs does: the server must be stopped.
-fn multiply_listings(rt: &tokio::runtime::Runtime, pool: &SqlitePool, seller: &str, times: i64) {
-    rt.block_on(async {
-        let columns = |table: &'static str| async move {
-            let rows: Vec<(String,)> =
-                sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                    .fetch_all(pool)
-                    .await
-                    .unwrap();
-            rows.into_iter().map(|(n,)| n).collect::<Vec<_>>()
-        };
-        let listing_cols = columns("listings").await;
-        for k in 1..=times {
-            let offset = k * 10_000_000;
-            let select: Vec<String> = listing_cols
-                .iter()
-                .map(|c| match c.as_str() {
-                    "id" => format!("id + {offset}"),
-                    "sku" => format!("sku || '-{k}'"),
-                    other => other.to_string(),
-                })
-                .collect();
-            sqlx::query(&format!(
-                "INSERT INTO listings ({}) SELECT {} FROM listings \
-                 WHERE seller_id = '{seller}' AND id < 10000000",
-                listing_cols.join(", "),
-                select.join(", ")
-            ))
-            .execute(pool)
-            .await
-            .unwrap();
-            for table in ["listing_prices", "listing_stock"] {
-                let cols = columns(table).await;
-                let select: Vec<String> = cols
-                    .iter()
-                    .map(|c| {
-                        if c == "listing_id" {
-                            format!("listing_id + {offset}")
-                        } else {
-                            c.clone()
-                        }
-                    })
-                    .collect();
-                sqlx::query(&format!(
-                    "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE listing_id IN \
-                     (SELECT id FROM listings WHERE seller_id = '{seller}' AND id < 10000000)",
-                    cols.join(", "),
-                    select.join(", ")
-                ))
-                .execute(pool)
-                .await
-                .unwrap();
-            }
-        }
-    });
-}
-
 /// The seller's export, parsed: header and rows.
 fn export(addr: &str, seller: &Seller) -> (Vec<String>, Vec<Vec<String>>) {
     let (status, bytes) = seller
@@ -571,7 +516,11 @@ fn import_killed_while(at: &str) {
     let base = export(&server.addr, &who).1.len();
     server.kill9();
     let pool = backend.pool(&rt);
-    multiply_listings(&rt, &pool, seller_id, i64::try_from(10_000 / base).unwrap());
+    rt.block_on(multiply::multiply_listings(
+        &pool,
+        seller_id,
+        i64::try_from(10_000 / base).unwrap(),
+    ));
     rt.block_on(pool.close());
 
     let server = Server::start(&backend, &dist);

@@ -14,6 +14,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
+use common::multiply::multiply_listings;
 use common::{Fixture, SignedIn};
 use serde_json::Value;
 
@@ -576,68 +577,13 @@ async fn an_import_cut_off_by_a_restart_reads_as_failed_and_does_not_block_the_n
     assert_eq!(report["state"], "applied", "{report}");
 }
 
-/// Copies every listing of `seller` `times` times (new ids and SKUs, same prices and
-/// stock), so its export has enough rows.
-async fn multiply_listings(fx: &Fixture, seller: &str, times: i64) {
-    let columns = |table: &'static str| async move {
-        let rows: Vec<(String,)> =
-            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&fx.state.db)
-                .await
-                .unwrap();
-        rows.into_iter().map(|(n,)| n).collect::<Vec<_>>()
-    };
-    let listing_cols = columns("listings").await;
-    for k in 1..=times {
-        let offset = k * 10_000_000;
-        let select: Vec<String> = listing_cols
-            .iter()
-            .map(|c| match c.as_str() {
-                "id" => format!("id + {offset}"),
-                "sku" => format!("sku || '-{k}'"),
-                other => other.to_string(),
-            })
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO listings ({}) SELECT {} FROM listings WHERE seller_id = '{seller}' AND id < 10000000",
-            listing_cols.join(", "),
-            select.join(", ")
-        ))
-        .execute(&fx.state.db)
-        .await
-        .unwrap();
-        for table in ["listing_prices", "listing_stock"] {
-            let cols = columns(table).await;
-            let select: Vec<String> = cols
-                .iter()
-                .map(|c| {
-                    if c == "listing_id" {
-                        format!("listing_id + {offset}")
-                    } else {
-                        c.clone()
-                    }
-                })
-                .collect();
-            sqlx::query(&format!(
-                "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE listing_id IN \
-                 (SELECT id FROM listings WHERE seller_id = '{seller}' AND id < 10000000)",
-                cols.join(", "),
-                select.join(", ")
-            ))
-            .execute(&fx.state.db)
-            .await
-            .unwrap();
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_ten_thousand_row_file_imports_with_its_progress_in_the_database() {
     let fx = Fixture::with_sellers().await;
     let who = fx.sign_in("voltaic").await;
     let base = export(&fx, &who).await.rows.len();
     let times = i64::try_from(10_000 / base).unwrap();
-    multiply_listings(&fx, "voltaic", times).await;
+    multiply_listings(&fx.state.db, "voltaic", times).await;
     let mut csv = export(&fx, &who).await;
     assert!(csv.rows.len() >= 10_000, "{} rows", csv.rows.len());
     // Change the stock of every fifth stock row.

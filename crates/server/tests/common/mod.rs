@@ -11,6 +11,8 @@ use crossdock_server::{AppState, Catalog, CatalogStore, app, load_network, open_
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+pub mod multiply;
+
 /// The repository's default network file.
 pub const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
 
