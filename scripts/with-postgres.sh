@@ -56,7 +56,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 started=true
 
 export CROSSDOCK_TEST_DATABASE_URL="postgres://crossdock@127.0.0.1:$port/postgres"
-echo "PostgreSQL $("$bin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$port (throwaway, in $tmp)" >&2
+echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway, in $tmp)" >&2
 status=0
 "$@" || status=$?
 exit "$status"

@@ -158,12 +158,12 @@ pub async fn clicks(
         .map_err(|m| ApiError::bad("partner", m))?;
     let query = match &partner {
         Some(p) => sqlx::query_as(
-            "SELECT partner, listing_id, SUM(clicks) FROM embed_clicks WHERE partner = $1 \
+            "SELECT partner, listing_id, CAST(SUM(clicks) AS BIGINT) FROM embed_clicks WHERE partner = $1 \
              GROUP BY partner, listing_id",
         )
         .bind(p),
         None => sqlx::query_as(
-            "SELECT partner, listing_id, SUM(clicks) FROM embed_clicks \
+            "SELECT partner, listing_id, CAST(SUM(clicks) AS BIGINT) FROM embed_clicks \
              GROUP BY partner, listing_id",
         ),
     };

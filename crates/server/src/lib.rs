@@ -43,7 +43,7 @@
 mod api;
 pub mod catalog;
 mod config;
-mod db;
+pub mod db;
 mod dto;
 mod embed;
 mod error;
@@ -68,7 +68,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use catalog::{Catalog, CatalogStore, seed_demo_catalog};
 pub use config::{Config, ConfigError, USAGE};
-pub use db::{open_db, record_network_load};
+pub use db::{DbTarget, open, open_db, record_network_load};
 pub use error::ApiError;
 pub use network::{LoadedNetwork, load_network};
 pub use seller::background as seller_background;
@@ -87,7 +87,7 @@ pub struct AppState {
     /// Trunk's output folder (`dist/`): `index.html` and the hashed assets.
     pub dist: Arc<PathBuf>,
     /// The embedded database (SQLite now; the SQL is kept portable to PostgreSQL).
-    pub db: sqlx::SqlitePool,
+    pub db: sqlx::AnyPool,
     /// The storefront's read model of the catalog (see [`catalog`]).
     pub catalog: Arc<CatalogStore>,
     /// The pricing rules file as loaded at start (checked against the network): what
@@ -103,15 +103,14 @@ impl AppState {
     pub async fn new(
         network: LoadedNetwork,
         dist: PathBuf,
-        db: sqlx::SqlitePool,
-        db_path: &std::path::Path,
+        db: sqlx::AnyPool,
     ) -> Result<AppState, StartError> {
         let pricing = LoadedPricing::from_text(DEFAULT_PRICING_JSON.to_string(), network.network())
             .map_err(|error| StartError::PricingInvalid {
                 path: PathBuf::from("data/pricing.json (built in)"),
                 error,
             })?;
-        AppState::with_pricing(network, pricing, dist, db, db_path).await
+        AppState::with_pricing(network, pricing, dist, db).await
     }
 
     /// The state for `network`, the pricing rules, `dist` and an opened database: writes
@@ -120,25 +119,21 @@ impl AppState {
         network: LoadedNetwork,
         pricing: LoadedPricing,
         dist: PathBuf,
-        db: sqlx::SqlitePool,
-        db_path: &std::path::Path,
+        db: sqlx::AnyPool,
     ) -> Result<AppState, StartError> {
-        let fail = |what: &str, e: sqlx::Error| StartError::Database {
-            path: db_path.to_path_buf(),
+        let fail = |what: &str, e: &dyn std::fmt::Display| StartError::Database {
+            database: db::describe(&db),
             message: format!("{what}: {e}"),
         };
         seed_demo_catalog(&db, network.network())
             .await
-            .map_err(|e| fail("writing the demo catalog", e))?;
+            .map_err(|e| fail("writing the demo catalog", &e))?;
         seed_demo_accounts(&db)
             .await
-            .map_err(|e| StartError::Database {
-                path: db_path.to_path_buf(),
-                message: format!("creating the demo seller accounts: {e}"),
-            })?;
+            .map_err(|e| fail("creating the demo seller accounts", &e))?;
         let catalog = Catalog::load(&db, network.network())
             .await
-            .map_err(|e| fail("loading the catalog", e))?;
+            .map_err(|e| fail("loading the catalog", &e))?;
         Ok(AppState {
             network: Arc::new(network),
             dist: Arc::new(dist),
@@ -219,7 +214,7 @@ pub enum StartError {
         source: std::io::Error,
     },
     /// The database could not be opened, migrated or written.
-    Database { path: PathBuf, message: String },
+    Database { database: String, message: String },
     /// The server stopped with an I/O error.
     Serve(std::io::Error),
 }
@@ -279,8 +274,8 @@ impl std::fmt::Display for StartError {
             StartError::Listen { addr, port, source } => {
                 write!(f, "cannot listen on {addr} port {port}: {source}")
             }
-            StartError::Database { path, message } => {
-                write!(f, "cannot use the database {}: {message}", path.display())
+            StartError::Database { database, message } => {
+                write!(f, "cannot use the database {database}: {message}")
             }
             StartError::Serve(e) => write!(f, "the server stopped: {e}"),
         }

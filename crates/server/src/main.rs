@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use crossdock_server::{
-    AppState, Config, ConfigError, StartError, USAGE, app, demo_seller_logins, load_network,
-    load_pricing, open_db, record_network_load,
+    AppState, Config, ConfigError, DbTarget, StartError, USAGE, app, demo_seller_logins,
+    load_network, load_pricing, record_network_load,
 };
 
 #[tokio::main]
@@ -51,11 +51,16 @@ async fn run() -> Result<(), StartError> {
         })?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
 
-    let db = open_db(&config.db).await?;
+    let target = DbTarget::choose(
+        config.db.clone(),
+        std::env::var("DATABASE_URL").ok().as_deref(),
+    )
+    .map_err(|m| StartError::Config(ConfigError::Invalid(m)))?;
+    let db = crossdock_server::open(&target).await?;
     record_network_load(&db, &network)
         .await
         .map_err(|e| StartError::Database {
-            path: config.db.clone(),
+            database: target.describe(),
             message: e.to_string(),
         })?;
 
@@ -71,17 +76,16 @@ async fn run() -> Result<(), StartError> {
         .unwrap_or_default()
         .to_owned();
     let version = network.version().to_owned();
-    let state =
-        AppState::with_pricing(network, pricing, config.dist, db.clone(), &config.db).await?;
+    let state = AppState::with_pricing(network, pricing, config.dist, db.clone()).await?;
     println!(
         "Crossdock is running at http://{local}/  (network {version} {hash_prefix}, database {}, {} listings) — Ctrl-C to stop",
-        config.db.display(),
+        target.describe(),
         state.catalog.snapshot().listings.len()
     );
     let demo = demo_seller_logins(&db)
         .await
         .map_err(|e| StartError::Database {
-            path: config.db.clone(),
+            database: target.describe(),
             message: format!("reading the demo seller accounts: {e}"),
         })?;
     if let Some(first) = demo.first() {

@@ -79,13 +79,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// The number of migrations applied, when the database answers and has every migration
 /// of this build; else why not.
-pub async fn readiness(db: &sqlx::SqlitePool) -> Result<usize, String> {
+pub async fn readiness(db: &sqlx::AnyPool) -> Result<usize, String> {
     let applied: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
             .fetch_all(db)
             .await
             .map_err(|e| format!("the database does not answer: {e}"))?;
-    let missing: Vec<String> = crate::db::MIGRATOR
+    let missing: Vec<String> = crate::db::migrator(crate::db::backend(db))
         .iter()
         .filter(|m| !applied.contains(&m.version))
         .map(|m| format!("{} {}", m.version, m.description))

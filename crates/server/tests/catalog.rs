@@ -13,20 +13,20 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::{Fixture, NETWORK};
+use common::{Fixture, NETWORK, testdb};
 use crossdock_core::engine::Destination;
 use crossdock_core::schema::WarehouseKind;
 use crossdock_core::{Estimator, Instant};
 use crossdock_server::catalog::generate::{DEMO_SEED, generate};
 use crossdock_server::catalog::{Catalog, STOCK_CAP, seed_demo_catalog};
-use crossdock_server::{AppState, load_network, open_db};
+use crossdock_server::{AppState, load_network, open};
 use serde_json::{Value, json};
 use sqlx::Row;
 
 const NOW: &str = "2026-11-24T12:00:00Z";
 
 /// Every table of a database as text, in a fixed order.
-async fn dump(pool: &sqlx::SqlitePool) -> BTreeMap<&'static str, Vec<String>> {
+async fn dump(pool: &sqlx::AnyPool) -> BTreeMap<&'static str, Vec<String>> {
     let mut out = BTreeMap::new();
     for (table, order) in [
         ("sellers", "id"),
@@ -73,7 +73,7 @@ async fn the_same_seed_gives_the_same_rows() {
     let dir = tempfile::tempdir().unwrap();
     let mut dumps = Vec::new();
     for name in ["one.sqlite", "two.sqlite"] {
-        let pool = open_db(&dir.path().join(name)).await.unwrap();
+        let pool = open(&testdb::fresh(dir.path(), name)).await.unwrap();
         assert!(seed_demo_catalog(&pool, net).await.unwrap());
         // A second start does not seed again.
         assert!(!seed_demo_catalog(&pool, net).await.unwrap());
@@ -463,11 +463,11 @@ async fn capped_stock_gives_the_engine_the_same_answer_as_exact_stock() {
 #[tokio::test]
 async fn the_first_start_creates_the_catalog_and_later_starts_keep_it() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("var/crossdock.sqlite");
+    let target = testdb::fresh(dir.path(), "var/crossdock.sqlite");
     let start = || async {
         let network = load_network(Path::new(NETWORK)).unwrap();
-        let db = open_db(&path).await.unwrap();
-        AppState::new(network, dir.path().join("dist"), db, &path)
+        let db = open(&target).await.unwrap();
+        AppState::new(network, dir.path().join("dist"), db)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
     };

@@ -1,4 +1,4 @@
-//! Crash safety of the real server process on SQLite: `kill -9` in the middle of a stream
+//! Crash safety of the real server process, on SQLite and on PostgreSQL: `kill -9` in the middle of a stream
 //! of acknowledged price and stock writes, and in the middle of a 10,000-row CSV import
 //! (while it is checking, and while it is applying). After a restart on the same database
 //! every acknowledged write is there exactly once (values, versions, audit entries) and no
@@ -6,9 +6,9 @@
 //!
 //! The server is the built binary, spawned as a child process; the client is a tiny
 //! HTTP/1.0 client over `std::net::TcpStream` (one request per connection, no chunked
-//! bodies); the database is read directly with sqlx. The backend is chosen by
-//! `CROSSDOCK_CRASH_DB` (only `sqlite` exists today): a second backend adds a `Backend`
-//! variant that starts its database and hands the server its `--db` argument.
+//! bodies); the database is read directly with sqlx. The backend is PostgreSQL when
+//! `CROSSDOCK_TEST_DATABASE_URL` names a server (`scripts/with-postgres.sh`), else a
+//! SQLite file.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,51 +18,40 @@
 
 #[path = "common/multiply.rs"]
 mod multiply;
+#[path = "common/testdb.rs"]
+mod testdb;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crossdock_server::DbTarget;
 use serde_json::{Value, json};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use sqlx::AnyPool;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_crossdock-server");
 const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
 const START_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The database the server runs on. Only SQLite exists today.
-enum Backend {
-    Sqlite { path: PathBuf },
+/// The database the server runs on.
+struct Backend {
+    target: DbTarget,
 }
 
 impl Backend {
     fn from_env(dir: &Path) -> Backend {
-        match std::env::var("CROSSDOCK_CRASH_DB").as_deref() {
-            Ok("sqlite") | Err(_) => Backend::Sqlite {
-                path: dir.join("crash.sqlite"),
-            },
-            Ok(other) => panic!("CROSSDOCK_CRASH_DB={other}: only sqlite is supported"),
+        Backend {
+            target: testdb::fresh(dir, "crash.sqlite"),
         }
     }
 
-    fn db_arg(&self) -> String {
-        match self {
-            Backend::Sqlite { path } => path.display().to_string(),
-        }
-    }
-
-    fn pool(&self, rt: &tokio::runtime::Runtime) -> SqlitePool {
-        match self {
-            Backend::Sqlite { path } => rt
-                .block_on(SqlitePool::connect_with(
-                    SqliteConnectOptions::new().filename(path),
-                ))
-                .unwrap(),
-        }
+    fn pool(&self, rt: &tokio::runtime::Runtime) -> AnyPool {
+        rt.block_on(crossdock_server::open(&self.target))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -75,8 +64,9 @@ struct Server {
 impl Server {
     fn start(backend: &Backend, dist: &Path) -> Server {
         let mut child = Command::new(SERVER)
-            .args(["--addr", "127.0.0.1", "--port", "0", "--db"])
-            .arg(backend.db_arg())
+            .args(["--addr", "127.0.0.1", "--port", "0"])
+            .args(testdb::server_args(&backend.target).0)
+            .envs(testdb::server_args(&backend.target).1)
             .arg("--dist")
             .arg(dist)
             .args(["--network", NETWORK])
@@ -403,8 +393,8 @@ fn kill_9_mid_stream_of_writes_keeps_every_acknowledged_write() {
                 sqlx::query_as(
                     "SELECT l.version, p.price_minor, s.quantity FROM listings l \
                      JOIN listing_prices p ON p.listing_id = l.id AND p.market = 'US' \
-                     JOIN listing_stock s ON s.listing_id = l.id AND s.warehouse = ? \
-                     WHERE l.id = ?",
+                     JOIN listing_stock s ON s.listing_id = l.id AND s.warehouse = $1 \
+                     WHERE l.id = $2",
                 )
                 .bind(&t.warehouse)
                 .bind(t.id)
@@ -465,11 +455,12 @@ fn seller_after(server: &Server) -> Seller {
 }
 
 /// Audit entries of one listing: (price, stock).
-fn audit_counts(rt: &tokio::runtime::Runtime, pool: &SqlitePool, id: i64) -> (i64, i64) {
+fn audit_counts(rt: &tokio::runtime::Runtime, pool: &AnyPool, id: i64) -> (i64, i64) {
     rt.block_on(
         sqlx::query_as(
-            "SELECT COALESCE(SUM(kind = 'price'), 0), COALESCE(SUM(kind = 'stock'), 0) \
-             FROM audit_log WHERE listing_id = ?",
+            "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'price' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN kind = 'stock' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM audit_log WHERE listing_id = $1",
         )
         .bind(id)
         .fetch_one(pool),
@@ -587,7 +578,7 @@ fn import_killed_while(at: &str) {
         .block_on(
             sqlx::query_as(
                 "SELECT l.sku, s.warehouse, s.quantity FROM listing_stock s \
-                 JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = ?",
+                 JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = $1",
             )
             .bind(seller_id)
             .fetch_all(&pool),
@@ -599,7 +590,7 @@ fn import_killed_while(at: &str) {
         .count();
     let (state,): (String,) = rt
         .block_on(
-            sqlx::query_as("SELECT state FROM seller_imports WHERE id = ?")
+            sqlx::query_as("SELECT state FROM seller_imports WHERE id = $1")
                 .bind(import)
                 .fetch_one(&pool),
         )
@@ -607,7 +598,7 @@ fn import_killed_while(at: &str) {
     let (audited,): (i64,) = rt
         .block_on(
             sqlx::query_as(
-                "SELECT COUNT(*) FROM audit_log WHERE seller_id = ? AND action = 'import'",
+                "SELECT COUNT(*) FROM audit_log WHERE seller_id = $1 AND action = 'import'",
             )
             .bind(seller_id)
             .fetch_one(&pool),

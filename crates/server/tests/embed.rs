@@ -12,6 +12,7 @@ use axum::body::Body;
 use axum::http::Request;
 use common::{Fixture, header, page_html};
 use serde_json::json;
+use sqlx::{Column, Row};
 
 /// A fixture whose `dist/` also holds the embed's page and the embed docs.
 async fn built() -> Fixture {
@@ -183,12 +184,11 @@ async fn a_click_stores_nothing_about_the_reader() {
         )
         .await;
     assert_eq!(status, 204);
-    let columns: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM pragma_table_info('embed_clicks')")
-            .fetch_all(&fx.state.db)
-            .await
-            .unwrap();
-    let columns: Vec<&str> = columns.iter().map(|(c,)| c.as_str()).collect();
+    let row = sqlx::query("SELECT * FROM embed_clicks LIMIT 1")
+        .fetch_one(&fx.state.db)
+        .await
+        .unwrap();
+    let columns: Vec<&str> = row.columns().iter().map(|c| c.name()).collect();
     assert_eq!(columns, ["partner", "listing_id", "day", "clicks"]);
     let rows: Vec<(String, i64, String, i64)> =
         sqlx::query_as("SELECT partner, listing_id, day, clicks FROM embed_clicks")

@@ -22,16 +22,24 @@ async fn healthz_answers_without_the_database_and_readyz_needs_it() {
 
     let ready = fx.json("/readyz", 200).await;
     assert_eq!(ready["status"], "ready");
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "sql")
-        })
-        .count();
+    let folder = match fx.target {
+        crossdock_server::DbTarget::Sqlite(_) => "sqlite",
+        crossdock_server::DbTarget::Postgres(_) => "postgres",
+    };
+    let migrations = std::fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(folder),
+    )
+    .unwrap()
+    .filter(|e| {
+        e.as_ref()
+            .unwrap()
+            .path()
+            .extension()
+            .is_some_and(|x| x == "sql")
+    })
+    .count();
     assert_eq!(ready["migrations"], migrations);
 
     // A migration of this build missing from the database: not ready, and why.

@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::http::{Request, Response};
 use common::{Fixture, NETWORK, SignedIn, header};
 use crossdock_server::{
-    ApiError, AppState, demo_login, demo_password, demo_seller_logins, load_network, open_db,
+    ApiError, AppState, demo_login, demo_password, demo_seller_logins, load_network,
     require_owned_listing, seed_demo_accounts,
 };
 use serde_json::{Value, json};
@@ -696,16 +696,16 @@ async fn two_sessions_of_one_seller_are_independent() {
 async fn the_session_lives_in_the_database_not_in_the_process() {
     let fx = Fixture::with_sellers().await;
     let who = fx.sign_in("bloomskin").await;
-    // A second server on the same database file: a fresh state, a fresh pool.
-    let path = fx.dir.path().join("var/test.sqlite");
+    // A second server on the same database: a fresh state, a fresh pool.
     let network = load_network(Path::new(NETWORK)).unwrap();
-    let db = open_db(&path).await.unwrap();
-    let state = AppState::new(network, fx.dir.path().join("dist"), db, &path)
+    let db = fx.reopen().await;
+    let state = AppState::new(network, fx.dir.path().join("dist"), db)
         .await
         .unwrap();
     let second = Fixture {
         dir: tempfile::tempdir().unwrap(),
         state,
+        target: fx.target.clone(),
     };
     let (response, body) = who_am_i(&second, Some(&who.cookie)).await;
     assert_eq!(response.status(), 200, "{body}");
@@ -973,6 +973,7 @@ fn the_binary_prints_demo_credentials_that_sign_in() {
         .env_remove("CROSSDOCK_ADDR")
         .env_remove("CROSSDOCK_NETWORK")
         .env_remove("CROSSDOCK_DB")
+        .env_remove("DATABASE_URL")
         .env_remove("CROSSDOCK_SECURE_COOKIES")
         .args(["--db", "var/test.sqlite", "--dist", "dist"])
         .args(["--network", NETWORK, "--port", "0"])
@@ -1052,7 +1053,9 @@ fn the_binary_prints_demo_credentials_that_sign_in() {
         .build()
         .unwrap();
     let addresses: Vec<(String,)> = runtime.block_on(async {
-        let db = open_db(&dir.path().join("var/test.sqlite")).await.unwrap();
+        let db = crossdock_server::open_db(&dir.path().join("var/test.sqlite"))
+            .await
+            .unwrap();
         let rows = sqlx::query_as("SELECT address FROM login_attempts")
             .fetch_all(&db)
             .await

@@ -148,19 +148,19 @@ async fn count(fx: &Fixture, sql: &str) -> i64 {
 /// after.
 async fn snapshot(fx: &Fixture, seller: &str) -> (i64, i64, i64, i64) {
     (
-        count(fx, &format!("SELECT SUM(version) FROM listings WHERE seller_id = '{seller}'")).await,
+        count(fx, &format!("SELECT CAST(SUM(version) AS BIGINT) FROM listings WHERE seller_id = '{seller}'")).await,
         count(fx, &format!("SELECT COUNT(*) FROM audit_log WHERE seller_id = '{seller}'")).await,
         count(
             fx,
             &format!(
-                "SELECT SUM(p.price_minor) FROM listing_prices p JOIN listings l ON l.id = p.listing_id WHERE l.seller_id = '{seller}'"
+                "SELECT CAST(SUM(p.price_minor) AS BIGINT) FROM listing_prices p JOIN listings l ON l.id = p.listing_id WHERE l.seller_id = '{seller}'"
             ),
         )
         .await,
         count(
             fx,
             &format!(
-                "SELECT SUM(s.quantity) FROM listing_stock s JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = '{seller}'"
+                "SELECT CAST(SUM(s.quantity) AS BIGINT) FROM listing_stock s JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = '{seller}'"
             ),
         )
         .await,

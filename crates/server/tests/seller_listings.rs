@@ -1654,6 +1654,7 @@ fn a_bad_pricing_file_is_a_start_error_naming_each_problem() {
         .env_remove("CROSSDOCK_PRICING")
         .env_remove("CROSSDOCK_NETWORK")
         .env_remove("CROSSDOCK_DB")
+        .env_remove("DATABASE_URL")
         .env_remove("PORT")
         .args([
             "--network",

@@ -121,6 +121,7 @@ fn server(dir: &Path, args: &[&str]) -> Command {
         .env_remove("CROSSDOCK_ADDR")
         .env_remove("CROSSDOCK_NETWORK")
         .env_remove("CROSSDOCK_DB")
+        .env_remove("DATABASE_URL")
         .args(["--db", "var/test.sqlite", "--dist", "dist"])
         .args(args);
     command

@@ -42,7 +42,7 @@ use crossdock_core::pricing::PromotionKind;
 use crossdock_core::schema::WarehouseKind;
 use crossdock_core::time::{Date, Instant};
 use crossdock_core::{Money, Network};
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 
 use generate::{DEMO_SEED, DemoCatalog, GENERATOR, generate, parse_mode};
 use search::SearchDoc;
@@ -255,7 +255,7 @@ impl Catalog {
     }
 
     /// Loads the public read model from the database (see the module docs).
-    pub async fn load(pool: &SqlitePool, net: &Network) -> Result<Catalog, sqlx::Error> {
+    pub async fn load(pool: &AnyPool, net: &Network) -> Result<Catalog, sqlx::Error> {
         let mut sellers: Vec<SellerRecord> = Vec::new();
         for row in sqlx::query(
             "SELECT id, name, legal_name, kind, city, province, country, founded_year, \
@@ -581,7 +581,7 @@ impl CatalogStore {
 
     /// Reloads from the database after a change there. Returns once the new snapshot
     /// answers requests.
-    pub async fn reload(&self, pool: &SqlitePool, net: &Network) -> Result<(), sqlx::Error> {
+    pub async fn reload(&self, pool: &AnyPool, net: &Network) -> Result<(), sqlx::Error> {
         let _one_at_a_time = self.reloading.lock().await;
         let fresh = Arc::new(Catalog::load(pool, net).await?);
         match self.current.write() {
@@ -595,7 +595,7 @@ impl CatalogStore {
 /// Writes the demo catalog (generated from [`DEMO_SEED`]) when the database has no
 /// catalog yet. Returns whether it wrote one. One transaction: a start that fails halfway
 /// leaves no partial catalog behind.
-pub async fn seed_demo_catalog(pool: &SqlitePool, net: &Network) -> Result<bool, sqlx::Error> {
+pub async fn seed_demo_catalog(pool: &AnyPool, net: &Network) -> Result<bool, sqlx::Error> {
     let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM catalog_meta")
         .fetch_one(pool)
         .await?
@@ -623,123 +623,168 @@ pub async fn seed_demo_catalog(pool: &SqlitePool, net: &Network) -> Result<bool,
 /// Rows per multi-row INSERT (well under SQLite's and PostgreSQL's bind limits).
 const CHUNK: usize = 400;
 
+/// `head` followed by `VALUES ($1, …, $columns), (…)` for `rows` rows: numbered
+/// placeholders, which SQLite and PostgreSQL both take (sqlx's `QueryBuilder` writes `?`
+/// through the `Any` driver, which PostgreSQL refuses).
+fn values_sql(head: &str, rows: usize, columns: usize) -> String {
+    use std::fmt::Write;
+    let mut sql = String::with_capacity(head.len() + 8 + rows * columns * 5);
+    sql.push_str(head);
+    sql.push_str("VALUES ");
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            let sep = if column == 0 { "" } else { ", " };
+            let _ = write!(sql, "{sep}${}", row * columns + column + 1);
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 async fn insert_catalog(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     demo: &DemoCatalog,
 ) -> Result<(), sqlx::Error> {
-    use sqlx::QueryBuilder;
     for chunk in demo.sellers.chunks(CHUNK) {
-        let mut q = QueryBuilder::new(
+        let sql = values_sql(
             "INSERT INTO sellers (id, name, legal_name, kind, city, province, country, \
              founded_year, joined_on, about, rating_tenths, review_count, contact_email) ",
+            chunk.len(),
+            13,
         );
-        q.push_values(chunk, |mut b, s| {
-            b.push_bind(&s.id)
-                .push_bind(&s.name)
-                .push_bind(&s.legal_name)
-                .push_bind(&s.kind)
-                .push_bind(&s.city)
-                .push_bind(&s.province)
-                .push_bind(&s.country)
-                .push_bind(s.founded_year)
-                .push_bind(&s.joined_on)
-                .push_bind(&s.about)
-                .push_bind(s.rating_tenths)
-                .push_bind(s.review_count)
-                .push_bind(&s.contact_email);
-        });
-        q.build().execute(&mut **tx).await?;
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q
+                .bind(&s.id)
+                .bind(&s.name)
+                .bind(&s.legal_name)
+                .bind(&s.kind)
+                .bind(&s.city)
+                .bind(&s.province)
+                .bind(&s.country)
+                .bind(s.founded_year)
+                .bind(&s.joined_on)
+                .bind(&s.about)
+                .bind(s.rating_tenths)
+                .bind(s.review_count)
+                .bind(&s.contact_email);
+        }
+        q.execute(&mut **tx).await?;
     }
     for chunk in demo.seller_warehouses.chunks(CHUNK) {
-        let mut q = QueryBuilder::new("INSERT INTO seller_warehouses (seller_id, warehouse) ");
-        q.push_values(chunk, |mut b, (s, w)| {
-            b.push_bind(s).push_bind(w);
-        });
-        q.build().execute(&mut **tx).await?;
+        let sql = values_sql(
+            "INSERT INTO seller_warehouses (seller_id, warehouse) ",
+            chunk.len(),
+            2,
+        );
+        let mut q = sqlx::query(&sql);
+        for (s, w) in chunk {
+            q = q.bind(s).bind(w);
+        }
+        q.execute(&mut **tx).await?;
     }
     for chunk in demo.listings.chunks(CHUNK) {
-        let mut q = QueryBuilder::new(
+        let sql = values_sql(
             "INSERT INTO listings (id, seller_id, sku, brand, title, description, category, \
              mode, weight_g, length_mm, width_mm, height_mm, art, rating_tenths, \
              review_count, listed_at, unit_cost_minor, cost_currency) ",
+            chunk.len(),
+            18,
         );
-        q.push_values(chunk, |mut b, l| {
+        let mut q = sqlx::query(&sql);
+        for l in chunk {
             let [len, wid, hei] = l.dims_mm;
-            b.push_bind(l.id)
-                .push_bind(&l.seller_id)
-                .push_bind(&l.sku)
-                .push_bind(&l.brand)
-                .push_bind(&l.title)
-                .push_bind(&l.description)
-                .push_bind(&l.category)
-                .push_bind(&l.mode)
-                .push_bind(l.weight_g)
-                .push_bind(len)
-                .push_bind(wid)
-                .push_bind(hei)
-                .push_bind(&l.art)
-                .push_bind(l.rating_tenths)
-                .push_bind(l.review_count)
-                .push_bind(&l.listed_at)
-                .push_bind(l.unit_cost_minor)
-                .push_bind(&l.cost_currency);
-        });
-        q.build().execute(&mut **tx).await?;
+            q = q
+                .bind(l.id)
+                .bind(&l.seller_id)
+                .bind(&l.sku)
+                .bind(&l.brand)
+                .bind(&l.title)
+                .bind(&l.description)
+                .bind(&l.category)
+                .bind(&l.mode)
+                .bind(l.weight_g)
+                .bind(len)
+                .bind(wid)
+                .bind(hei)
+                .bind(&l.art)
+                .bind(l.rating_tenths)
+                .bind(l.review_count)
+                .bind(&l.listed_at)
+                .bind(l.unit_cost_minor)
+                .bind(&l.cost_currency);
+        }
+        q.execute(&mut **tx).await?;
     }
     for chunk in demo.attributes.chunks(CHUNK) {
-        let mut q = QueryBuilder::new(
+        let sql = values_sql(
             "INSERT INTO listing_attributes (listing_id, position, name, value) ",
+            chunk.len(),
+            4,
         );
-        q.push_values(chunk, |mut b, a| {
-            b.push_bind(a.listing_id)
-                .push_bind(a.position)
-                .push_bind(&a.name)
-                .push_bind(&a.value);
-        });
-        q.build().execute(&mut **tx).await?;
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            q = q
+                .bind(a.listing_id)
+                .bind(a.position)
+                .bind(&a.name)
+                .bind(&a.value);
+        }
+        q.execute(&mut **tx).await?;
     }
     for chunk in demo.prices.chunks(CHUNK) {
-        let mut q = QueryBuilder::new(
+        let sql = values_sql(
             "INSERT INTO listing_prices (listing_id, market, currency, price_minor, \
              supply_price_minor, margin_bp) ",
+            chunk.len(),
+            6,
         );
-        q.push_values(chunk, |mut b, p| {
-            b.push_bind(p.listing_id)
-                .push_bind(&p.market)
-                .push_bind(&p.currency)
-                .push_bind(p.price_minor)
-                .push_bind(p.supply_price_minor)
-                .push_bind(p.margin_bp);
-        });
-        q.build().execute(&mut **tx).await?;
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            q = q
+                .bind(p.listing_id)
+                .bind(&p.market)
+                .bind(&p.currency)
+                .bind(p.price_minor)
+                .bind(p.supply_price_minor)
+                .bind(p.margin_bp);
+        }
+        q.execute(&mut **tx).await?;
     }
     for chunk in demo.stock.chunks(CHUNK) {
-        let mut q =
-            QueryBuilder::new("INSERT INTO listing_stock (listing_id, warehouse, quantity) ");
-        q.push_values(chunk, |mut b, s| {
-            b.push_bind(s.listing_id)
-                .push_bind(&s.warehouse)
-                .push_bind(s.quantity);
-        });
-        q.build().execute(&mut **tx).await?;
+        let sql = values_sql(
+            "INSERT INTO listing_stock (listing_id, warehouse, quantity) ",
+            chunk.len(),
+            3,
+        );
+        let mut q = sqlx::query(&sql);
+        for s in chunk {
+            q = q.bind(s.listing_id).bind(&s.warehouse).bind(s.quantity);
+        }
+        q.execute(&mut **tx).await?;
     }
     for chunk in demo.promotions.chunks(CHUNK) {
-        let mut q = QueryBuilder::new(
+        let sql = values_sql(
             "INSERT INTO promotions (id, listing_id, market, kind, label, price_minor, \
              starts_at, ends_at, funded_by) ",
+            chunk.len(),
+            9,
         );
-        q.push_values(chunk, |mut b, p| {
-            b.push_bind(p.id)
-                .push_bind(p.listing_id)
-                .push_bind(&p.market)
-                .push_bind(&p.kind)
-                .push_bind(&p.label)
-                .push_bind(p.price_minor)
-                .push_bind(&p.starts_at)
-                .push_bind(&p.ends_at)
-                .push_bind(&p.funded_by);
-        });
-        q.build().execute(&mut **tx).await?;
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            q = q
+                .bind(p.id)
+                .bind(p.listing_id)
+                .bind(&p.market)
+                .bind(&p.kind)
+                .bind(&p.label)
+                .bind(p.price_minor)
+                .bind(&p.starts_at)
+                .bind(&p.ends_at)
+                .bind(&p.funded_by);
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }

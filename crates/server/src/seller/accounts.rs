@@ -2,7 +2,7 @@
 //! credentials.
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 use tokio::sync::Semaphore;
 
 use crate::api::server_now;
@@ -59,7 +59,7 @@ impl From<sqlx::Error> for SeedError {
 /// Creates the demo accounts, when the catalog is the demo catalog, for each seller that
 /// has none; returns how many it created. Idempotent (and safe when two servers start at
 /// once: a login already there is left alone).
-pub async fn seed_demo_accounts(pool: &SqlitePool) -> Result<usize, SeedError> {
+pub async fn seed_demo_accounts(pool: &AnyPool) -> Result<usize, SeedError> {
     let demo: Option<String> = sqlx::query("SELECT generator FROM catalog_meta WHERE id = 1")
         .fetch_optional(pool)
         .await?
@@ -117,7 +117,7 @@ pub async fn seed_demo_accounts(pool: &SqlitePool) -> Result<usize, SeedError> {
 }
 
 /// The demo accounts that can sign in (enabled, with their demo login), by seller id.
-pub async fn demo_seller_logins(pool: &SqlitePool) -> Result<Vec<DemoLogin>, sqlx::Error> {
+pub async fn demo_seller_logins(pool: &AnyPool) -> Result<Vec<DemoLogin>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT a.seller_id, a.login, s.name FROM seller_accounts a \
          JOIN sellers s ON s.id = a.seller_id \

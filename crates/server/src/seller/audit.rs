@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use crossdock_core::time::Instant;
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 use utoipa::{IntoParams, ToSchema};
 
 use super::session::SellerSession;
@@ -70,7 +70,7 @@ pub struct Entry<'a> {
 }
 
 /// Writes `entry` in the transaction of the change it records.
-pub async fn record(tx: &mut Transaction<'_, Sqlite>, entry: Entry<'_>) -> Result<(), ApiError> {
+pub async fn record(tx: &mut Transaction<'_, Any>, entry: Entry<'_>) -> Result<(), ApiError> {
     sqlx::query(
         "INSERT INTO audit_log (at, seller_id, actor, listing_id, kind, action, market, \
          warehouse, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -152,7 +152,7 @@ fn filtered<'q>(
     seller_id: &'q str,
     listing: Option<i64>,
     kinds: &[&'static str],
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     let mut q = sqlx::query(sql).bind(seller_id);
     if let Some(id) = listing {
         q = q.bind(id);

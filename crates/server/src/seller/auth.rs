@@ -133,7 +133,8 @@ pub async fn sign_in(
     throttle::check(&state.db, &login, &address, now).await?;
 
     let account = sqlx::query(
-        "SELECT a.seller_id, a.password_hash, a.disabled, s.name FROM seller_accounts a \
+        "SELECT a.seller_id, a.password_hash, \
+         CASE WHEN a.disabled THEN 1 ELSE 0 END AS disabled, s.name FROM seller_accounts a \
          JOIN sellers s ON s.id = a.seller_id WHERE a.login = $1",
     )
     .bind(&login)
@@ -146,7 +147,7 @@ pub async fn sign_in(
                 Ok((
                     row.try_get("seller_id")?,
                     row.try_get("password_hash")?,
-                    row.try_get("disabled")?,
+                    row.try_get::<i64, _>("disabled")? != 0,
                     row.try_get("name")?,
                 ))
             },

@@ -46,7 +46,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::Row as _;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use tracing::Instrument as _;
 use utoipa::ToSchema;
 
@@ -596,13 +596,13 @@ fn report_json(problems: &[Problem], summary: Option<&ImportSummary>, message: &
     .to_string()
 }
 
-fn status_of(row: &SqliteRow, now: Instant) -> Result<ImportStatus, ApiError> {
-    let read = |r: &SqliteRow| -> Result<_, sqlx::Error> {
+fn status_of(row: &AnyRow, now: Instant) -> Result<ImportStatus, ApiError> {
+    let read = |r: &AnyRow| -> Result<_, sqlx::Error> {
         Ok((
             r.try_get::<i64, _>("id")?,
             r.try_get::<String, _>("file_name")?,
             r.try_get::<String, _>("state")?,
-            r.try_get::<bool, _>("check_only")?,
+            r.try_get::<i64, _>("check_only")? != 0,
             r.try_get::<i64, _>("rows_total")?,
             r.try_get::<i64, _>("rows_checked")?,
             r.try_get::<String, _>("created_at")?,
@@ -690,7 +690,9 @@ struct SummaryIn {
     rows_unchanged: i64,
 }
 
-const SELECT: &str = "SELECT id, file_name, state, check_only, rows_total, rows_checked, \
+// BOOLEAN columns are read as 0/1: sqlx's Any driver reads no SQLite BOOLEAN column.
+const SELECT: &str = "SELECT id, file_name, state, \
+                      CASE WHEN check_only THEN 1 ELSE 0 END AS check_only, rows_total, rows_checked, \
                       created_at, heartbeat_at, finished_at, report FROM seller_imports";
 
 async fn load_status(

@@ -15,7 +15,7 @@ use crossdock_core::schema::WarehouseKind;
 use crossdock_core::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 use utoipa::ToSchema;
 
 use super::audit::{self, Entry, Kind, SYSTEM};
@@ -375,7 +375,7 @@ fn db(what: &'static str) -> impl Fn(sqlx::Error) -> ApiError {
 ///
 /// `crossdock-server` calls it every minute, and every seller endpoint calls it before
 /// it reads, so a seller never sees a shipment pending past its ETA.
-pub async fn receive_arrivals(db: &SqlitePool, now: Instant) -> Result<u64, sqlx::Error> {
+pub async fn receive_arrivals(db: &AnyPool, now: Instant) -> Result<u64, sqlx::Error> {
     let now_text = now.to_string();
     let due = sqlx::query(
         "SELECT 1 FROM inbound_shipments WHERE received_at IS NULL AND eta <= $1 LIMIT 1",

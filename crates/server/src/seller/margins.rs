@@ -16,7 +16,7 @@ use crossdock_core::engine::Mode;
 use crossdock_core::network::Network;
 use crossdock_core::pricing::{ModePricing, PricingError, PricingRules, price_mode};
 use crossdock_core::time::Instant;
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::pricing::{LoadedPricing, margin_basis, request};
 use super::store::{self, PrivateListing};
@@ -76,7 +76,7 @@ impl Stored {
 
 /// Writes a market's margin (in the transaction of the save that changed it).
 pub async fn store(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     listing_id: i64,
     market: &str,
     margin: &Stored,
@@ -106,7 +106,7 @@ pub async fn store(
 /// Computes the stale margins of `seller_id`'s listings (see the module docs). Returns
 /// how many it stored.
 pub async fn refresh_seller(
-    db: &SqlitePool,
+    db: &AnyPool,
     network: &Arc<LoadedNetwork>,
     pricing: &Arc<LoadedPricing>,
     seller_id: &str,
@@ -133,7 +133,7 @@ pub async fn refresh_seller(
 
 /// Computes the stale margins of `listing` (one SKU's detail is about to be shown).
 pub async fn refresh_listing(
-    db: &SqlitePool,
+    db: &AnyPool,
     network: &Arc<LoadedNetwork>,
     pricing: &Arc<LoadedPricing>,
     listing: &PrivateListing,
@@ -146,7 +146,7 @@ pub async fn refresh_listing(
 /// current one, and stores each unless its listing has changed since it was read (a
 /// save stores its own).
 async fn compute_and_store(
-    db: &SqlitePool,
+    db: &AnyPool,
     network: &Arc<LoadedNetwork>,
     pricing: &Arc<LoadedPricing>,
     listings: Vec<PrivateListing>,
@@ -217,7 +217,7 @@ async fn compute_and_store(
 
 /// Computes every seller's stale margins (the background job's part).
 pub async fn refresh_all(
-    db: &SqlitePool,
+    db: &AnyPool,
     network: &Arc<LoadedNetwork>,
     pricing: &Arc<LoadedPricing>,
     now: Instant,

@@ -107,7 +107,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path};
 use axum::routing::{delete, get, post};
 use crossdock_core::time::Instant;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::listings::parse_id;
 use crate::{ApiError, AppState};
@@ -234,7 +234,7 @@ async fn method_not_allowed() -> ApiError {
 /// `Ok` when listing `listing_id` belongs to `seller_id`. Another seller's listing answers
 /// the same 404 as a listing that does not exist.
 pub async fn require_owned_listing(
-    db: &SqlitePool,
+    db: &AnyPool,
     seller_id: &str,
     listing_id: i64,
 ) -> Result<(), ApiError> {

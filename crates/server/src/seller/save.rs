@@ -33,7 +33,7 @@ use crossdock_core::schema::MarketDef;
 use crossdock_core::time::Instant;
 use serde::Deserialize;
 use serde_json::json;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 use utoipa::ToSchema;
 
 use super::audit::{self, Entry, Kind};
@@ -119,7 +119,7 @@ pub async fn begin_write(
     state: &AppState,
     listing: &PrivateListing,
     now: Instant,
-) -> Result<Transaction<'static, Sqlite>, ApiError> {
+) -> Result<Transaction<'static, Any>, ApiError> {
     let db = |e: sqlx::Error| ApiError::Internal(format!("saving listing {}: {e}", listing.id));
     let mut tx = state.db.begin().await.map_err(db)?;
     if move_version_on(&mut tx, listing, now).await.map_err(db)? {
@@ -132,7 +132,7 @@ pub async fn begin_write(
 /// In `tx`, moves `listing`'s version on from the one it was read at (and stamps
 /// `updated_at`); `false`, with nothing written, when the version had already moved on.
 pub async fn move_version_on(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     listing: &PrivateListing,
     now: Instant,
 ) -> Result<bool, sqlx::Error> {
@@ -816,7 +816,7 @@ pub fn plan(
 /// [`begin_write`]): the mode, prices, stock and margins, and one audit entry per changed
 /// value with `action` ("update" for a save, "import" for a CSV import) and `actor`.
 pub async fn write_plan(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     plan: &Plan,
     basis: &str,
     actor: &str,

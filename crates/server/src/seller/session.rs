@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use crossdock_core::time::Instant;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 use subtle::ConstantTimeEq;
 
 use crate::api::server_now;
@@ -219,11 +219,7 @@ fn instant(text: &str) -> Result<Instant, ApiError> {
 }
 
 /// The live session of `token` at `now`: not revoked, not expired, account enabled.
-async fn load(
-    db: &SqlitePool,
-    token: &str,
-    now: Instant,
-) -> Result<Option<SellerSession>, ApiError> {
+async fn load(db: &AnyPool, token: &str, now: Instant) -> Result<Option<SellerSession>, ApiError> {
     let id = session_id(token);
     let now_text = now.to_string();
     let row = sqlx::query(
@@ -258,7 +254,7 @@ async fn load(
 
 /// Moves the idle expiry of a session in use forward (at most every few minutes).
 async fn touch(
-    db: &SqlitePool,
+    db: &AnyPool,
     mut session: SellerSession,
     now: Instant,
 ) -> Result<SellerSession, ApiError> {
@@ -282,7 +278,7 @@ async fn touch(
 /// A new session for `seller_id`: stores its row, returns the token (the cookie's value)
 /// and the session.
 pub async fn create(
-    db: &SqlitePool,
+    db: &AnyPool,
     seller_id: &str,
     seller_name: &str,
     now: Instant,
@@ -327,7 +323,7 @@ pub async fn create(
 }
 
 /// Ends a session for good.
-pub async fn revoke(db: &SqlitePool, session: &SellerSession) -> Result<(), ApiError> {
+pub async fn revoke(db: &AnyPool, session: &SellerSession) -> Result<(), ApiError> {
     sqlx::query("UPDATE seller_sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(server_now()?.to_string())
         .bind(&session.id)

@@ -8,8 +8,8 @@ use crossdock_core::engine::Mode;
 use crossdock_core::network::Network;
 use crossdock_core::schema::WarehouseKind;
 use crossdock_core::time::Instant;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 
 use super::pricing::{SkuFacts, StoredPromotion, origin_of};
 use crate::ApiError;
@@ -182,7 +182,7 @@ trait BindOnly {
     fn bind_only(self, only: Option<i64>) -> Self;
 }
 
-impl<'q> BindOnly for sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+impl<'q> BindOnly for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     fn bind_only(self, only: Option<i64>) -> Self {
         match only {
             Some(id) => self.bind(id),
@@ -205,7 +205,7 @@ fn to_u32(v: i64) -> u32 {
 
 /// One listing of `seller_id`, or `None` when it has no listing `id`.
 pub async fn load_one(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     net: &Network,
     seller_id: &str,
     id: i64,
@@ -216,7 +216,7 @@ pub async fn load_one(
 /// The seller's listing `id`, or the same 404 as for a listing that does not exist (the
 /// caller has already checked ownership with `require_owned_listing`).
 pub async fn load_owned(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     net: &Network,
     seller_id: &str,
     id: i64,
@@ -228,7 +228,7 @@ pub async fn load_owned(
 
 /// Every listing of `seller_id`, by id.
 pub async fn load_seller(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     net: &Network,
     seller_id: &str,
 ) -> Result<Vec<PrivateListing>, ApiError> {
@@ -238,7 +238,7 @@ pub async fn load_seller(
 /// The seller's listings (all, or the one with `only`), with their prices, stock,
 /// pending shipments and promotions.
 async fn load(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     net: &Network,
     seller_id: &str,
     only: Option<i64>,
@@ -272,7 +272,7 @@ async fn load(
     .await
     .map_err(db("reading prices"))?
     {
-        let get = |r: &SqliteRow| -> Result<(i64, PriceRow), sqlx::Error> {
+        let get = |r: &AnyRow| -> Result<(i64, PriceRow), sqlx::Error> {
             let currency: String = r.try_get("currency")?;
             let money = |minor: i64| {
                 net.money(minor, &currency).ok_or_else(|| {
@@ -311,7 +311,7 @@ async fn load(
     .await
     .map_err(db("reading stock"))?
     {
-        let get = |r: &SqliteRow| -> Result<(i64, StockRow), sqlx::Error> {
+        let get = |r: &AnyRow| -> Result<(i64, StockRow), sqlx::Error> {
             Ok((
                 r.try_get("listing_id")?,
                 StockRow {
@@ -352,7 +352,7 @@ async fn load(
         let created: String = row
             .try_get("created_at")
             .map_err(db("reading inbound shipments"))?;
-        let get = |r: &SqliteRow| -> Result<(i64, i64, String, i64), sqlx::Error> {
+        let get = |r: &AnyRow| -> Result<(i64, i64, String, i64), sqlx::Error> {
             Ok((
                 r.try_get("id")?,
                 r.try_get("listing_id")?,
@@ -404,7 +404,7 @@ async fn load(
 
     let mut out = Vec::with_capacity(listings.len());
     for row in listings {
-        let read = |r: &SqliteRow| -> Result<_, sqlx::Error> {
+        let read = |r: &AnyRow| -> Result<_, sqlx::Error> {
             Ok((
                 r.try_get::<i64, _>("id")?,
                 r.try_get::<String, _>("sku")?,
@@ -472,8 +472,8 @@ async fn load(
 }
 
 /// A `promotions` row (with `listing_id`).
-pub fn promotion_row(row: &SqliteRow) -> Result<(i64, PromotionRow), ApiError> {
-    let get = |r: &SqliteRow| -> Result<_, sqlx::Error> {
+pub fn promotion_row(row: &AnyRow) -> Result<(i64, PromotionRow), ApiError> {
+    let get = |r: &AnyRow| -> Result<_, sqlx::Error> {
         Ok((
             r.try_get::<i64, _>("listing_id")?,
             r.try_get::<i64, _>("id")?,

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use crossdock_core::time::Instant;
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 
 use crate::ApiError;
 
@@ -72,12 +72,7 @@ fn window_start(now: Instant) -> Result<String, ApiError> {
 
 /// Refuses the attempt (429 with `Retry-After`) when `login` or `address` has too many
 /// recent failures.
-pub async fn check(
-    db: &SqlitePool,
-    login: &str,
-    address: &str,
-    now: Instant,
-) -> Result<(), ApiError> {
+pub async fn check(db: &AnyPool, login: &str, address: &str, now: Instant) -> Result<(), ApiError> {
     let since = window_start(now)?;
     for (column, key, limit, whose) in [
         ("login", login, PER_LOGIN, "for this account"),
@@ -117,7 +112,7 @@ pub async fn check(
 
 /// Records a failed sign-in, and forgets failures older than the window.
 pub async fn record_failure(
-    db: &SqlitePool,
+    db: &AnyPool,
     login: &str,
     address: &str,
     now: Instant,
@@ -140,7 +135,7 @@ pub async fn record_failure(
 }
 
 /// A successful sign-in: the login's failures no longer count.
-pub async fn reset(db: &SqlitePool, login: &str) -> Result<(), ApiError> {
+pub async fn reset(db: &AnyPool, login: &str) -> Result<(), ApiError> {
     sqlx::query("DELETE FROM login_attempts WHERE login = $1")
         .bind(login)
         .execute(db)

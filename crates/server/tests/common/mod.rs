@@ -7,11 +7,12 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Request, Response};
-use crossdock_server::{AppState, Catalog, CatalogStore, app, load_network, open_db};
+use crossdock_server::{AppState, Catalog, CatalogStore, DbTarget, app, load_network, open};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 pub mod multiply;
+pub mod testdb;
 
 /// The repository's default network file.
 pub const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
@@ -55,6 +56,8 @@ pub fn index_html() -> String {
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub state: AppState,
+    /// The fixture's database (`state.db` is a pool on it).
+    pub target: DbTarget,
 }
 
 impl Fixture {
@@ -96,11 +99,20 @@ impl Fixture {
         let network = load_network(Path::new(NETWORK)).unwrap_or_else(|e| panic!("{e}"));
         // A copy of a database that already holds the demo catalog: seeding it once per
         // test binary keeps every fixture fast.
-        let path = dir.path().join("var/test.sqlite");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let (template, catalog) = template_db();
-        std::fs::copy(template, &path).unwrap();
-        let db = open_db(&path).await.unwrap_or_else(|e| panic!("{e}"));
+        let target = match template {
+            DbTarget::Sqlite(template) => {
+                let path = dir.path().join("var/test.sqlite");
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::copy(template, &path).unwrap();
+                DbTarget::Sqlite(path)
+            }
+            DbTarget::Postgres(template) => DbTarget::Postgres(testdb::create_database(
+                template,
+                Some(&testdb::database_name(template)),
+            )),
+        };
+        let db = open(&target).await.unwrap_or_else(|e| panic!("{e}"));
         // The catalog as `AppState::new` loads it, loaded once for all fixtures.
         let state = AppState {
             network: Arc::new(network),
@@ -110,7 +122,7 @@ impl Fixture {
             pricing: pricing_rules(),
             metrics: Arc::default(),
         };
-        Fixture { dir, state }
+        Fixture { dir, state, target }
     }
 
     /// GET `uri` and parse the JSON body, asserting the status.
@@ -148,6 +160,11 @@ impl Fixture {
         (response.status().as_u16(), json)
     }
 
+    /// A second pool on the fixture's database, as another server process would open it.
+    pub async fn reopen(&self) -> sqlx::AnyPool {
+        open(&self.target).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
     pub fn dist(&self) -> PathBuf {
         self.state.dist.as_ref().clone()
     }
@@ -166,24 +183,24 @@ impl Fixture {
     }
 }
 
-/// A database file holding the demo catalog, and the catalog loaded from it, made once per
-/// test binary.
-pub fn template_db() -> (&'static Path, &'static Arc<Catalog>) {
-    type Template = (tempfile::TempDir, PathBuf, Arc<Catalog>);
+/// A database holding the demo catalog (a file, or a PostgreSQL database the fixtures
+/// copy), and the catalog loaded from it, made once per test binary.
+pub fn template_db() -> (&'static DbTarget, &'static Arc<Catalog>) {
+    type Template = (tempfile::TempDir, DbTarget, Arc<Catalog>);
     static TEMPLATE: OnceLock<Template> = OnceLock::new();
-    let (_, path, catalog) = TEMPLATE.get_or_init(|| {
+    let (_, target, catalog) = TEMPLATE.get_or_init(|| {
         // Its own thread and runtime: the pool must be closed (and the WAL checkpointed)
         // before the file is copied, whatever runtime the calling test runs on.
         std::thread::spawn(|| {
             let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("template.sqlite");
+            let target = testdb::fresh(dir.path(), "template.sqlite");
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .unwrap();
             let catalog = runtime.block_on(async {
                 let network = load_network(Path::new(NETWORK)).unwrap_or_else(|e| panic!("{e}"));
-                let db = open_db(&path).await.unwrap_or_else(|e| panic!("{e}"));
+                let db = open(&target).await.unwrap_or_else(|e| panic!("{e}"));
                 crossdock_server::seed_demo_catalog(&db, network.network())
                     .await
                     .unwrap();
@@ -191,12 +208,12 @@ pub fn template_db() -> (&'static Path, &'static Arc<Catalog>) {
                 db.close().await;
                 catalog
             });
-            (dir, path, Arc::new(catalog))
+            (dir, target, Arc::new(catalog))
         })
         .join()
         .unwrap()
     });
-    (path, catalog)
+    (target, catalog)
 }
 
 /// A response header as text ("" when absent).

@@ -2,18 +2,21 @@
 //! tests (through `common`) and the crash tests (which include this file alone).
 #![allow(dead_code, clippy::unwrap_used)]
 
-use sqlx::SqlitePool;
+use sqlx::{AnyPool, Column, Row};
 
 /// Copies every listing of `seller` `times` times (new ids and SKUs, same prices and
 /// stock), so its export has enough rows. The server must not be writing meanwhile.
-pub async fn multiply_listings(pool: &SqlitePool, seller: &str, times: i64) {
+pub async fn multiply_listings(pool: &AnyPool, seller: &str, times: i64) {
+    // The columns as a row of each table names them (SQLite and PostgreSQL alike).
     let columns = |table: &'static str| async move {
-        let rows: Vec<(String,)> =
-            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(pool)
-                .await
-                .unwrap();
-        rows.into_iter().map(|(n,)| n).collect::<Vec<_>>()
+        let row = sqlx::query(&format!("SELECT * FROM {table} LIMIT 1"))
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        row.columns()
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect::<Vec<_>>()
     };
     let listing_cols = columns("listings").await;
     for k in 1..=times {
