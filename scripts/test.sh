@@ -116,6 +116,9 @@ step clippy-native cargo clippy --workspace --all-targets -- -D warnings
 step clippy-wasm cargo clippy --target wasm32-unknown-unknown -p crossdock -p crossdock-core -- -D warnings
 step docs env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step test-native --tests native cargo test --workspace
+# The server's tests again on PostgreSQL: a throwaway cluster on a loopback port (installed
+# from Debian's packages when missing), a database per test, stopped afterwards.
+step test-postgres --tests "server, PostgreSQL" scripts/with-postgres.sh cargo test -p crossdock-server
 step test-wasm --tests "wasm, Chromium" "${wasm_test_env[@]}" cargo test --release -p crossdock-core --target wasm32-unknown-unknown -- --nocapture
 vectors=crates/core/tests/vectors.json
 if [ -f "$vectors" ] && [[ " ${failed_steps[*]} " != *" test-native "* ]] \

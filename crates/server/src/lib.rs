@@ -131,6 +131,9 @@ impl AppState {
         seed_demo_accounts(&db)
             .await
             .map_err(|e| fail("creating the demo seller accounts", &e))?;
+        let mark = catalog::ChangeMark::read(&db)
+            .await
+            .map_err(|e| fail("loading the catalog", &e))?;
         let catalog = Catalog::load(&db, network.network())
             .await
             .map_err(|e| fail("loading the catalog", &e))?;
@@ -138,10 +141,31 @@ impl AppState {
             network: Arc::new(network),
             dist: Arc::new(dist),
             db,
-            catalog: Arc::new(CatalogStore::new(catalog)),
+            catalog: Arc::new(CatalogStore::loaded_at(catalog, mark)),
             pricing: Arc::new(pricing),
             metrics: Arc::default(),
         })
+    }
+}
+
+/// Every second, until the task is dropped: reloads the catalog when the database says
+/// it changed ([`catalog::ChangeMark`]), which is how writes made through other server
+/// instances on the same database reach this one's storefront (its own writes reload at
+/// once). Failures are logged and tried again at the next tick.
+pub async fn follow_catalog(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match state
+            .catalog
+            .reload_if_changed(&state.db, state.network.network())
+            .await
+        {
+            Ok(true) => tracing::info!("catalog reloaded: changed in the database"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "checking the catalog for changes failed"),
+        }
     }
 }
 

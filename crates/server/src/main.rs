@@ -104,6 +104,8 @@ async fn run() -> Result<(), StartError> {
     // Every minute: shipments whose ETA has come become stock, and margins no one has
     // computed yet (or computed with other rules) are computed, off the request path.
     let background = tokio::spawn(crossdock_server::seller_background(state.clone()));
+    // Writes made through other instances on the same database, within a second.
+    let follower = tokio::spawn(crossdock_server::follow_catalog(state.clone()));
 
     // With the peer's address, which sign-in throttling counts per client.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -112,6 +114,7 @@ async fn run() -> Result<(), StartError> {
         .await
         .map_err(StartError::Serve)?;
     background.abort();
+    follower.abort();
     db.close().await;
     println!("Crossdock stopped.");
     Ok(())

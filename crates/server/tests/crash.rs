@@ -18,24 +18,20 @@
 
 #[path = "common/multiply.rs"]
 mod multiply;
+#[path = "common/process.rs"]
+mod process;
 #[path = "common/testdb.rs"]
 mod testdb;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crossdock_server::DbTarget;
+use process::{Seller, Server, runtime};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
-
-const SERVER: &str = env!("CARGO_BIN_EXE_crossdock-server");
-const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
-const START_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The database the server runs on.
 struct Backend {
@@ -55,167 +51,6 @@ impl Backend {
     }
 }
 
-/// A running server process.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(backend: &Backend, dist: &Path) -> Server {
-        let mut child = Command::new(SERVER)
-            .args(["--addr", "127.0.0.1", "--port", "0"])
-            .args(testdb::server_args(&backend.target).0)
-            .envs(testdb::server_args(&backend.target).1)
-            .arg("--dist")
-            .arg(dist)
-            .args(["--network", NETWORK])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        // Reads the address, then keeps draining the log so the server never blocks on it.
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix("Crossdock is running at http://")
-                    && let Some(tx) = tx.take()
-                {
-                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
-                    let _ = tx.send(addr);
-                }
-            }
-        });
-        let addr = match rx.recv_timeout(START_TIMEOUT) {
-            Ok(addr) => addr,
-            Err(e) => {
-                let _ = child.kill();
-                panic!("the server printed no address: {e}");
-            }
-        };
-        Server { child, addr }
-    }
-
-    /// SIGKILL: no shutdown handler runs.
-    fn kill9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One HTTP/1.0 request (the connection closes after the answer): status, head, body.
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> std::io::Result<(u16, String, Vec<u8>)> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut head = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer)?;
-    let split = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("no end of head"))?;
-    let head = String::from_utf8_lossy(&answer[..split]).into_owned();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("bad status line: {head}")))?;
-    Ok((status, head, answer[split + 4..].to_vec()))
-}
-
-/// A signed-in seller: the cookie and the CSRF token.
-struct Seller {
-    cookie: String,
-    csrf: String,
-}
-
-impl Seller {
-    fn sign_in(addr: &str, id: &str) -> Seller {
-        let body = json!({"login": format!("{id}@demo.crossdock"), "password": format!("crossdock-demo-{id}")});
-        let (status, head, bytes) = http(
-            addr,
-            "POST",
-            "/api/seller/session",
-            &[("Content-Type", "application/json")],
-            body.to_string().as_bytes(),
-        )
-        .unwrap();
-        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
-        let cookie = head
-            .lines()
-            .find_map(|l| {
-                let (name, value) = l.split_once(':')?;
-                name.eq_ignore_ascii_case("set-cookie").then(|| {
-                    value
-                        .trim()
-                        .split(';')
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned()
-                })
-            })
-            .expect("a session cookie");
-        let body: Value = serde_json::from_slice(&bytes).unwrap();
-        Seller {
-            cookie,
-            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
-        }
-    }
-
-    fn send(
-        &self,
-        addr: &str,
-        method: &str,
-        path: &str,
-        content_type: &str,
-        body: &[u8],
-    ) -> std::io::Result<(u16, Vec<u8>)> {
-        let headers = [
-            ("Cookie", self.cookie.as_str()),
-            ("x-csrf-token", self.csrf.as_str()),
-            ("Content-Type", content_type),
-        ];
-        http(addr, method, path, &headers, body).map(|(s, _, b)| (s, b))
-    }
-
-    fn json(&self, addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let bytes = body.map(|b| b.to_string()).unwrap_or_default();
-        let (status, answer) = self
-            .send(addr, method, path, "application/json", bytes.as_bytes())
-            .unwrap();
-        (
-            status,
-            serde_json::from_slice(&answer).unwrap_or(Value::Null),
-        )
-    }
-}
-
 /// A pseudo-random number from the clock, for kill moments that differ between runs.
 fn jitter(modulo: u64) -> u64 {
     let nanos = std::time::SystemTime::now()
@@ -223,21 +58,6 @@ fn jitter(modulo: u64) -> u64 {
         .unwrap()
         .subsec_nanos();
     u64::from(nanos) % modulo
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// One SKU the write stream changes: its US price (currency) and one warehouse's stock.
-#[derive(Clone)]
-struct Target {
-    id: i64,
-    currency: String,
-    warehouse: String,
 }
 
 /// A write as sent: the version it names and the values it sets.
@@ -255,38 +75,17 @@ fn kill_9_mid_stream_of_writes_keeps_every_acknowledged_write() {
     std::fs::create_dir(&dist).unwrap();
     let backend = Backend::from_env(dir.path());
     let rt = runtime();
-    let server = Server::start(&backend, &dist);
+    let server = Server::start(&backend.target, &dist);
     let seller = Seller::sign_in(&server.addr, "voltaic");
 
-    // Listings of voltaic sold in the US, not fully managed (a plain `price`), with stock.
     let pool = backend.pool(&rt);
-    let rows: Vec<(i64, String, String)> = rt
-        .block_on(
-            sqlx::query_as(
-                "SELECT l.id, p.currency, \
-                   (SELECT s.warehouse FROM listing_stock s WHERE s.listing_id = l.id \
-                    AND (l.mode <> 'semi_managed' OR s.warehouse = 'us-3pl-ca') ORDER BY s.warehouse LIMIT 1) \
-                 FROM listings l JOIN listing_prices p ON p.listing_id = l.id AND p.market = 'US' \
-                 WHERE l.seller_id = 'voltaic' AND l.mode <> 'fully_managed' \
-                   AND (l.mode <> 'semi_managed' OR l.category = 'food') \
-                   AND NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.listing_id = l.id) \
-                   AND EXISTS (SELECT 1 FROM listing_stock s WHERE s.listing_id = l.id \
-                     AND (l.mode <> 'semi_managed' OR s.warehouse = 'us-3pl-ca')) \
-                 ORDER BY l.id LIMIT 6",
-            )
-            .fetch_all(&pool),
-        )
-        .unwrap();
+    let targets = process::plain_us_listings(&rt, &pool, "voltaic", 6);
     rt.block_on(pool.close());
-    assert!(rows.len() >= 2, "too few listings to write: {}", rows.len());
-    let targets: Vec<Target> = rows
-        .into_iter()
-        .map(|(id, currency, warehouse)| Target {
-            id,
-            currency,
-            warehouse,
-        })
-        .collect();
+    assert!(
+        targets.len() >= 2,
+        "too few listings to write: {}",
+        targets.len()
+    );
 
     // The stream: one writer, each write naming the version the last one answered.
     let mut versions: HashMap<i64, i64> = HashMap::new();
@@ -383,7 +182,7 @@ fn kill_9_mid_stream_of_writes_keeps_every_acknowledged_write() {
         "only {n_acked} writes acknowledged before the kill"
     );
 
-    let server = Server::start(&backend, &dist);
+    let server = Server::start(&backend.target, &dist);
     let pool = backend.pool(&rt);
     let mut flight_applied = false;
     for t in &targets {
@@ -502,7 +301,7 @@ fn import_killed_while(at: &str) {
     let seller_id = "voltaic";
 
     // A fresh database with the demo catalog, then enough copies for 10,000 rows.
-    let server = Server::start(&backend, &dist);
+    let server = Server::start(&backend.target, &dist);
     let who = Seller::sign_in(&server.addr, seller_id);
     let base = export(&server.addr, &who).1.len();
     server.kill9();
@@ -514,7 +313,7 @@ fn import_killed_while(at: &str) {
     ));
     rt.block_on(pool.close());
 
-    let server = Server::start(&backend, &dist);
+    let server = Server::start(&backend.target, &dist);
     let who = Seller::sign_in(&server.addr, seller_id);
     let (header, mut rows) = export(&server.addr, &who);
     assert!(rows.len() >= 10_000, "{} rows", rows.len());
@@ -572,7 +371,7 @@ fn import_killed_while(at: &str) {
     }
     server.kill9();
 
-    let server = Server::start(&backend, &dist);
+    let server = Server::start(&backend.target, &dist);
     let pool = backend.pool(&rt);
     let stock: Vec<(String, String, i64)> = rt
         .block_on(

@@ -553,8 +553,35 @@ pub struct CatalogStore {
     current: RwLock<Arc<Catalog>>,
     /// Reloads run one at a time, so a reload that started after a write always
     /// publishes a snapshot that includes it (two overlapping reloads could otherwise
-    /// finish in the wrong order and put an older snapshot back).
-    reloading: tokio::sync::Mutex<()>,
+    /// finish in the wrong order and put an older snapshot back). Holds the
+    /// [`ChangeMark`] the current snapshot was loaded at (`None`: not known).
+    reloading: tokio::sync::Mutex<Option<ChangeMark>>,
+}
+
+/// Where the catalog's writes stand: every write to a listing (prices, stock, mode,
+/// promotions, shipments, imports) moves its `version` on, so the number of listings and
+/// the sum of their versions change with every write, by any server instance. Reading it
+/// is one indexed aggregate, cheap enough to ask every second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeMark {
+    listings: i64,
+    versions: i64,
+}
+
+impl ChangeMark {
+    /// The mark as the database has it now.
+    pub async fn read(pool: &AnyPool) -> Result<ChangeMark, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS listings, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS versions \
+             FROM listings",
+        )
+        .fetch_one(pool)
+        .await?;
+        Ok(ChangeMark {
+            listings: row.try_get("listings")?,
+            versions: row.try_get("versions")?,
+        })
+    }
 }
 
 impl CatalogStore {
@@ -562,12 +589,20 @@ impl CatalogStore {
         CatalogStore::shared(Arc::new(catalog))
     }
 
+    /// A store starting from `catalog`, loaded when the database stood at `mark`.
+    pub fn loaded_at(catalog: Catalog, mark: ChangeMark) -> CatalogStore {
+        CatalogStore {
+            current: RwLock::new(Arc::new(catalog)),
+            reloading: tokio::sync::Mutex::new(Some(mark)),
+        }
+    }
+
     /// A store starting from a snapshot shared with others (tests load the demo catalog
     /// once for many states).
     pub fn shared(catalog: Arc<Catalog>) -> CatalogStore {
         CatalogStore {
             current: RwLock::new(catalog),
-            reloading: tokio::sync::Mutex::new(()),
+            reloading: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -581,13 +616,46 @@ impl CatalogStore {
 
     /// Reloads from the database after a change there. Returns once the new snapshot
     /// answers requests.
+    ///
+    /// Writes that finish while a reload runs share the next one: a reload whose turn
+    /// comes when the database's [`ChangeMark`] is still the one the current snapshot was
+    /// loaded at has nothing to add (every write moves the mark on, and the mark is read
+    /// before the load), so it returns at once.
     pub async fn reload(&self, pool: &AnyPool, net: &Network) -> Result<(), sqlx::Error> {
-        let _one_at_a_time = self.reloading.lock().await;
+        self.reload_if_changed(pool, net).await.map(|_| ())
+    }
+
+    /// Reloads when the database's [`ChangeMark`] differs from the current snapshot's:
+    /// how an instance picks up what other instances on the same database wrote. Whether
+    /// it reloaded.
+    pub async fn reload_if_changed(
+        &self,
+        pool: &AnyPool,
+        net: &Network,
+    ) -> Result<bool, sqlx::Error> {
+        let mut loaded_at = self.reloading.lock().await;
+        if *loaded_at == Some(ChangeMark::read(pool).await?) {
+            return Ok(false);
+        }
+        self.load_into(&mut loaded_at, pool, net).await?;
+        Ok(true)
+    }
+
+    async fn load_into(
+        &self,
+        loaded_at: &mut Option<ChangeMark>,
+        pool: &AnyPool,
+        net: &Network,
+    ) -> Result<(), sqlx::Error> {
+        // The mark first: a write landing between the two makes the snapshot newer than
+        // its mark, and the next check reloads once more, never the other way round.
+        let mark = ChangeMark::read(pool).await?;
         let fresh = Arc::new(Catalog::load(pool, net).await?);
         match self.current.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+        *loaded_at = Some(mark);
         Ok(())
     }
 }

@@ -466,6 +466,15 @@ pub async fn create_promotion(
     let db = |e: sqlx::Error| ApiError::Internal(format!("saving a promotion: {e}"));
     let mut tx = begin_write(&state, &listing, now).await?;
     // Promotion ids continue the demo catalog's (which were written with explicit ids).
+    // SQLite runs one write at a time; on PostgreSQL two sellers could read the same
+    // MAX(id) at once, so promotion inserts take turns (the lock lasts until commit, and
+    // every write takes its listing's row first, so no two wait on each other).
+    if crate::db::backend(&state.db) == crate::db::Backend::Postgres {
+        sqlx::query("LOCK TABLE promotions IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
     let promo_id: i64 = sqlx::query(
         "INSERT INTO promotions (id, listing_id, market, kind, label, price_minor, starts_at, \
          ends_at, funded_by, percent_bp, amount_minor, threshold_minor, created_at) \
