@@ -554,8 +554,19 @@ pub struct CatalogStore {
     /// Reloads run one at a time, so a reload that started after a write always
     /// publishes a snapshot that includes it (two overlapping reloads could otherwise
     /// finish in the wrong order and put an older snapshot back). Holds the
-    /// [`ChangeMark`] the current snapshot was loaded at (`None`: not known).
-    reloading: tokio::sync::Mutex<Option<ChangeMark>>,
+    /// [`ChangeMark`] the current snapshot was loaded at (`None`: not known) and the
+    /// last reload request it covers.
+    reloading: tokio::sync::Mutex<Loaded>,
+    /// Reload requests so far (each [`CatalogStore::reload`] call takes a number).
+    requested: std::sync::atomic::AtomicU64,
+}
+
+/// What the current snapshot was loaded at.
+#[derive(Debug, Default)]
+struct Loaded {
+    mark: Option<ChangeMark>,
+    /// Every reload request up to this number was made before the snapshot's load began.
+    covers: u64,
 }
 
 /// Where the catalog's writes stand: every write to a listing (prices, stock, mode,
@@ -593,7 +604,11 @@ impl CatalogStore {
     pub fn loaded_at(catalog: Catalog, mark: ChangeMark) -> CatalogStore {
         CatalogStore {
             current: RwLock::new(Arc::new(catalog)),
-            reloading: tokio::sync::Mutex::new(Some(mark)),
+            reloading: tokio::sync::Mutex::new(Loaded {
+                mark: Some(mark),
+                covers: 0,
+            }),
+            requested: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -602,7 +617,8 @@ impl CatalogStore {
     pub fn shared(catalog: Arc<Catalog>) -> CatalogStore {
         CatalogStore {
             current: RwLock::new(catalog),
-            reloading: tokio::sync::Mutex::new(None),
+            reloading: tokio::sync::Mutex::new(Loaded::default()),
+            requested: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -617,12 +633,16 @@ impl CatalogStore {
     /// Reloads from the database after a change there. Returns once the new snapshot
     /// answers requests.
     ///
-    /// Writes that finish while a reload runs share the next one: a reload whose turn
-    /// comes when the database's [`ChangeMark`] is still the one the current snapshot was
-    /// loaded at has nothing to add (every write moves the mark on, and the mark is read
-    /// before the load), so it returns at once.
+    /// Writes that finish while a reload runs share the next one: when its turn comes, a
+    /// request that a load begun after it has already answered returns at once.
     pub async fn reload(&self, pool: &AnyPool, net: &Network) -> Result<(), sqlx::Error> {
-        self.reload_if_changed(pool, net).await.map(|_| ())
+        use std::sync::atomic::Ordering;
+        let ticket = self.requested.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut loaded = self.reloading.lock().await;
+        if loaded.covers >= ticket {
+            return Ok(());
+        }
+        self.load_into(&mut loaded, pool, net).await
     }
 
     /// Reloads when the database's [`ChangeMark`] differs from the current snapshot's:
@@ -633,29 +653,34 @@ impl CatalogStore {
         pool: &AnyPool,
         net: &Network,
     ) -> Result<bool, sqlx::Error> {
-        let mut loaded_at = self.reloading.lock().await;
-        if *loaded_at == Some(ChangeMark::read(pool).await?) {
+        let mut loaded = self.reloading.lock().await;
+        if loaded.mark == Some(ChangeMark::read(pool).await?) {
             return Ok(false);
         }
-        self.load_into(&mut loaded_at, pool, net).await?;
+        self.load_into(&mut loaded, pool, net).await?;
         Ok(true)
     }
 
     async fn load_into(
         &self,
-        loaded_at: &mut Option<ChangeMark>,
+        loaded: &mut Loaded,
         pool: &AnyPool,
         net: &Network,
     ) -> Result<(), sqlx::Error> {
-        // The mark first: a write landing between the two makes the snapshot newer than
-        // its mark, and the next check reloads once more, never the other way round.
+        // The requests and the mark first: a write landing meanwhile makes the snapshot
+        // newer than they say, and the next request or check reloads once more, never the
+        // other way round.
+        let covers = self.requested.load(std::sync::atomic::Ordering::SeqCst);
         let mark = ChangeMark::read(pool).await?;
         let fresh = Arc::new(Catalog::load(pool, net).await?);
         match self.current.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
-        *loaded_at = Some(mark);
+        *loaded = Loaded {
+            mark: Some(mark),
+            covers,
+        };
         Ok(())
     }
 }
