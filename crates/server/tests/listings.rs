@@ -948,3 +948,67 @@ async fn the_catalog_reloads_after_a_change_in_the_database() {
     assert_eq!(minor(&after["price"]), 123_456);
     assert!(after["promotion"].is_null());
 }
+
+#[tokio::test]
+async fn reloading_only_the_written_listings_gives_the_same_catalog_as_a_full_load() {
+    let fx = Fixture::without_dist().await;
+    let net = fx.state.network.network();
+    let store = &fx.state.catalog;
+    // Nothing changed since the snapshot was loaded: nothing to reload.
+    assert!(!store.reload_if_changed(&fx.state.db, net).await.unwrap());
+
+    // Two writes as the seller panel makes them: the values, and the version moved on.
+    let ids: Vec<i64> = store
+        .snapshot()
+        .listings
+        .iter()
+        .take(2)
+        .map(|l| l.id)
+        .collect();
+    for (k, id) in ids.iter().enumerate() {
+        for sql in [
+            "UPDATE listing_prices SET price_minor = price_minor + 100 WHERE listing_id = $1",
+            "UPDATE listing_stock SET quantity = 0 WHERE listing_id = $1",
+            "DELETE FROM promotions WHERE listing_id = $1",
+            "UPDATE listings SET version = version + 1 WHERE id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id)
+                .execute(&fx.state.db)
+                .await
+                .unwrap();
+        }
+        if k == 0 {
+            // The writing instance reloads the one listing it wrote.
+            store
+                .reload_listings(&fx.state.db, net, &[*id])
+                .await
+                .unwrap();
+        }
+    }
+    // Another instance's write: found by its version.
+    assert!(store.reload_if_changed(&fx.state.db, net).await.unwrap());
+    assert!(!store.reload_if_changed(&fx.state.db, net).await.unwrap());
+    let full = crossdock_server::Catalog::load(&fx.state.db, net)
+        .await
+        .unwrap();
+    let snapshot = store.snapshot();
+    assert_eq!(snapshot.listings.len(), full.listings.len());
+    assert_eq!(
+        format!("{:?}", snapshot.listings),
+        format!("{:?}", full.listings)
+    );
+    for id in &ids {
+        assert_eq!(
+            snapshot
+                .listing(*id)
+                .unwrap()
+                .engine
+                .stock
+                .iter()
+                .map(|s| s.quantity)
+                .sum::<u32>(),
+            0
+        );
+    }
+}

@@ -178,6 +178,9 @@ impl Offer {
 #[derive(Debug, Clone)]
 pub struct ListingRecord {
     pub id: i64,
+    /// The listing's version in the database: a snapshot reloads the listings whose
+    /// version moved on ([`CatalogStore::reload_if_changed`]).
+    pub version: i64,
     /// Index into [`Catalog::sellers`].
     pub seller: usize,
     pub sku: String,
@@ -256,6 +259,70 @@ impl Catalog {
 
     /// Loads the public read model from the database (see the module docs).
     pub async fn load(pool: &AnyPool, net: &Network) -> Result<Catalog, sqlx::Error> {
+        Catalog::load_where(pool, net, None).await
+    }
+
+    /// Every seller, and the listings `ids` only (those still in the database): what
+    /// [`Catalog::merged`] puts into a snapshot after writes to them.
+    pub async fn load_listings(
+        pool: &AnyPool,
+        net: &Network,
+        ids: &[i64],
+    ) -> Result<Catalog, sqlx::Error> {
+        Catalog::load_where(pool, net, Some(ids)).await
+    }
+
+    /// `self` with the listings `ids` as `part` has them (gone when `part` has not), or
+    /// `None` when `part`'s sellers are not this snapshot's (a full load is needed then:
+    /// listings point at sellers by position).
+    pub fn merged(&self, part: Catalog, ids: &[i64]) -> Option<Catalog> {
+        let same_sellers = self.sellers.len() == part.sellers.len()
+            && self
+                .sellers
+                .iter()
+                .zip(&part.sellers)
+                .all(|(a, b)| a.id == b.id);
+        if !same_sellers {
+            return None;
+        }
+        let mut fresh: BTreeMap<i64, ListingRecord> =
+            part.listings.into_iter().map(|l| (l.id, l)).collect();
+        let mut listings: Vec<ListingRecord> = self
+            .listings
+            .iter()
+            .filter(|l| !ids.contains(&l.id))
+            .cloned()
+            .collect();
+        listings.extend(ids.iter().filter_map(|id| fresh.remove(id)));
+        listings.sort_by_key(|l| l.id);
+        listings.dedup_by_key(|l| l.id);
+        Some(Catalog {
+            listings,
+            sellers: part.sellers,
+        })
+    }
+
+    /// The whole catalog, or every seller and only the listings `only`.
+    async fn load_where(
+        pool: &AnyPool,
+        net: &Network,
+        only: Option<&[i64]>,
+    ) -> Result<Catalog, sqlx::Error> {
+        // Ids come from the database or the route as integers, never text: written inline.
+        let among = |column: &str| match only {
+            None => String::new(),
+            Some(ids) => format!(
+                "WHERE {column} IN ({}) ",
+                if ids.is_empty() {
+                    "NULL".to_owned()
+                } else {
+                    ids.iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ),
+        };
         let mut sellers: Vec<SellerRecord> = Vec::new();
         for row in sqlx::query(
             "SELECT id, name, legal_name, kind, city, province, country, founded_year, \
@@ -298,9 +365,11 @@ impl Catalog {
         }
 
         let mut attributes: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-        for row in sqlx::query(
-            "SELECT listing_id, name, value FROM listing_attributes ORDER BY listing_id, position",
-        )
+        for row in sqlx::query(&format!(
+            "SELECT listing_id, name, value FROM listing_attributes {}\
+             ORDER BY listing_id, position",
+            among("listing_id")
+        ))
         .fetch_all(pool)
         .await?
         {
@@ -313,13 +382,14 @@ impl Catalog {
         // Exact stock never leaves the database: the query caps it. Units reserved for
         // open orders are not on offer.
         let mut stock: BTreeMap<i64, Vec<StockLine>> = BTreeMap::new();
-        for row in sqlx::query(
+        for row in sqlx::query(&format!(
             "SELECT listing_id, warehouse, \
              CASE WHEN quantity - reserved > $1 THEN $1 \
                   WHEN quantity - reserved < 0 THEN 0 \
                   ELSE quantity - reserved END AS shown \
-             FROM listing_stock ORDER BY listing_id, warehouse",
-        )
+             FROM listing_stock {}ORDER BY listing_id, warehouse",
+            among("listing_id")
+        ))
         .bind(i64::from(STOCK_CAP))
         .fetch_all(pool)
         .await?
@@ -341,13 +411,14 @@ impl Catalog {
         // The seller panel's kinds price one unit from the current regular price
         // ([`promotions::unit_price`]); the demo's kinds have a fixed price.
         let mut promotions: BTreeMap<(i64, String), Vec<PromotionRecord>> = BTreeMap::new();
-        for row in sqlx::query(
+        for row in sqlx::query(&format!(
             "SELECT p.listing_id, p.market, p.kind, p.label, p.price_minor, p.starts_at, \
              p.ends_at, p.percent_bp, p.amount_minor, p.threshold_minor, lp.currency, \
              lp.price_minor AS regular_minor FROM promotions p \
              JOIN listing_prices lp ON lp.listing_id = p.listing_id AND lp.market = p.market \
-             ORDER BY p.listing_id, p.market, p.starts_at, p.id",
-        )
+             {}ORDER BY p.listing_id, p.market, p.starts_at, p.id",
+            among("p.listing_id")
+        ))
         .fetch_all(pool)
         .await?
         {
@@ -391,10 +462,11 @@ impl Catalog {
         }
 
         let mut prices: BTreeMap<i64, Vec<(String, Money)>> = BTreeMap::new();
-        for row in sqlx::query(
+        for row in sqlx::query(&format!(
             "SELECT listing_id, market, currency, price_minor FROM listing_prices \
-             ORDER BY listing_id, market",
-        )
+             {}ORDER BY listing_id, market",
+            among("listing_id")
+        ))
         .fetch_all(pool)
         .await?
         {
@@ -426,11 +498,12 @@ impl Catalog {
             .map(|c| (c.id.as_str(), c.name.as_str()))
             .collect();
         let mut listings = Vec::new();
-        for row in sqlx::query(
+        for row in sqlx::query(&format!(
             "SELECT id, seller_id, sku, brand, title, description, category, mode, weight_g, \
-             length_mm, width_mm, height_mm, art, rating_tenths, review_count, listed_at \
-             FROM listings ORDER BY id",
-        )
+             length_mm, width_mm, height_mm, art, rating_tenths, review_count, listed_at, \
+             version FROM listings {}ORDER BY id",
+            among("id")
+        ))
         .fetch_all(pool)
         .await?
         {
@@ -481,6 +554,7 @@ impl Catalog {
             );
             listings.push(ListingRecord {
                 id,
+                version: row.try_get("version")?,
                 seller,
                 sku: row.try_get("sku")?,
                 brand,
@@ -645,20 +719,78 @@ impl CatalogStore {
         self.load_into(&mut loaded, pool, net).await
     }
 
-    /// Reloads when the database's [`ChangeMark`] differs from the current snapshot's:
-    /// how an instance picks up what other instances on the same database wrote. Whether
-    /// it reloaded.
+    /// Reloads the listings `ids` only, after a write to them: a few small queries
+    /// instead of the whole catalog (a full load when the sellers changed).
+    pub async fn reload_listings(
+        &self,
+        pool: &AnyPool,
+        net: &Network,
+        ids: &[i64],
+    ) -> Result<(), sqlx::Error> {
+        let _turn = self.reloading.lock().await;
+        let part = Catalog::load_listings(pool, net, ids).await?;
+        let fresh = match self.snapshot().merged(part, ids) {
+            Some(merged) => merged,
+            None => Catalog::load(pool, net).await?,
+        };
+        self.publish(Arc::new(fresh));
+        Ok(())
+    }
+
+    /// When the database's [`ChangeMark`] differs from the current snapshot's, reloads
+    /// the listings whose version differs from the snapshot's (all of them when most
+    /// did): how an instance picks up what other instances on the same database wrote.
+    /// Whether anything was reloaded.
     pub async fn reload_if_changed(
         &self,
         pool: &AnyPool,
         net: &Network,
     ) -> Result<bool, sqlx::Error> {
         let mut loaded = self.reloading.lock().await;
-        if loaded.mark == Some(ChangeMark::read(pool).await?) {
+        let mark = ChangeMark::read(pool).await?;
+        if loaded.mark == Some(mark) {
             return Ok(false);
         }
-        self.load_into(&mut loaded, pool, net).await?;
+        let current = self.snapshot();
+        let versions: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT id, version FROM listings ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+        let mut changed: Vec<i64> = versions
+            .iter()
+            .filter(|(id, version)| current.listing(*id).map(|l| l.version) != Some(*version))
+            .map(|(id, _)| *id)
+            .collect();
+        changed.extend(
+            current
+                .listings
+                .iter()
+                .filter(|l| versions.binary_search_by_key(&l.id, |(id, _)| *id).is_err())
+                .map(|l| l.id),
+        );
+        if changed.is_empty() {
+            loaded.mark = Some(mark);
+            return Ok(false);
+        }
+        if changed.len() > current.listings.len() / 4 {
+            self.load_into(&mut loaded, pool, net).await?;
+            return Ok(true);
+        }
+        let part = Catalog::load_listings(pool, net, &changed).await?;
+        let fresh = match current.merged(part, &changed) {
+            Some(merged) => merged,
+            None => Catalog::load(pool, net).await?,
+        };
+        self.publish(Arc::new(fresh));
+        loaded.mark = Some(mark);
         Ok(true)
+    }
+
+    fn publish(&self, fresh: Arc<Catalog>) {
+        match self.current.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
     }
 
     async fn load_into(
@@ -672,11 +804,7 @@ impl CatalogStore {
         // other way round.
         let covers = self.requested.load(std::sync::atomic::Ordering::SeqCst);
         let mark = ChangeMark::read(pool).await?;
-        let fresh = Arc::new(Catalog::load(pool, net).await?);
-        match self.current.write() {
-            Ok(mut guard) => *guard = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
+        self.publish(Arc::new(Catalog::load(pool, net).await?));
         *loaded = Loaded {
             mark: Some(mark),
             covers,

@@ -29,7 +29,7 @@ use super::listings::{
 };
 use super::pricing::{core_promotion, request};
 use super::save::{
-    MoneyIn, begin_write, expect_version, listing_path, money_in, reload_catalog, sold_market,
+    MoneyIn, begin_write, expect_version, listing_path, money_in, reload_listing, sold_market,
     whole_number,
 };
 use super::session::SellerSession;
@@ -529,7 +529,7 @@ pub async fn create_promotion(
     )
     .await?;
     tx.commit().await.map_err(db)?;
-    reload_catalog(&state).await?;
+    reload_listing(&state, id).await?;
     let (impact, warnings) = impact(&state, &listing, &row, now);
     let promotion = promotion_out(net, &listing, &row, now);
     let listing = detail_of(&state, &session.seller_id, id, now).await?;
@@ -621,7 +621,7 @@ pub async fn delete_promotion(
     )
     .await?;
     tx.commit().await.map_err(db)?;
-    reload_catalog(&state).await?;
+    reload_listing(&state, id).await?;
     let promotion = promotion_out(net, &listing, &row, now);
     let detail = detail_of(&state, &session.seller_id, id, now).await?;
     // What remains true without it: the regular price's warnings in this market.

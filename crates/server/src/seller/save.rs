@@ -149,6 +149,15 @@ pub async fn move_version_on(
     Ok(done.rows_affected() == 1)
 }
 
+/// Reloads listing `id` in the storefront's catalog after a write to it.
+pub async fn reload_listing(state: &AppState, id: i64) -> Result<(), ApiError> {
+    state
+        .catalog
+        .reload_listings(&state.db, state.network.network(), &[id])
+        .await
+        .map_err(|e| ApiError::Internal(format!("reloading listing {id}: {e}")))
+}
+
 /// Reloads the storefront's catalog after a write.
 pub async fn reload_catalog(state: &AppState) -> Result<(), ApiError> {
     state
@@ -977,7 +986,7 @@ pub async fn update_listing(
     tx.commit()
         .await
         .map_err(|e| ApiError::Internal(format!("saving listing {id}: {e}")))?;
-    reload_catalog(&state).await?;
+    reload_listing(&state, id).await?;
     let body = detail_of(&state, &session.seller_id, id, now).await?;
     Ok(no_store_json(StatusCode::OK, &body))
 }
