@@ -62,7 +62,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(applied) => (
             StatusCode::OK,
             no_store(),
-            axum::Json(json!({ "status": "ready", "database": "ok", "migrations": applied })),
+            axum::Json(json!({
+                "status": "ready",
+                "database": "ok",
+                "backend": match crate::db::backend(&state.db) {
+                    crate::db::Backend::Sqlite => "sqlite",
+                    crate::db::Backend::Postgres => "postgres",
+                },
+                "migrations": applied,
+            })),
         )
             .into_response(),
         Err(reason) => {

@@ -26,6 +26,7 @@ async fn healthz_answers_without_the_database_and_readyz_needs_it() {
         crossdock_server::DbTarget::Sqlite(_) => "sqlite",
         crossdock_server::DbTarget::Postgres(_) => "postgres",
     };
+    assert_eq!(ready["backend"], folder);
     let migrations = std::fs::read_dir(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("migrations")
