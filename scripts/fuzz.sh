@@ -37,8 +37,8 @@ export RUSTC_BOOTSTRAP=1
 unset CARGO_TARGET_DIR
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "fuzz: installing cargo-fuzz" >&2
-    cargo install cargo-fuzz
+    echo "error: cargo-fuzz is missing: scripts/install-tools.sh --browser installs it" >&2
+    exit 1
 fi
 
 FUZZ=(cargo fuzz)

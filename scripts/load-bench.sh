@@ -13,19 +13,9 @@
 #   LOAD_BENCH_SECS=3 scripts/load-bench.sh
 #   LOAD_BACKEND=SQLite                    # the database (only SQLite exists today)
 # The server and wrk share this machine's cores, so the figures include the load
-# generator's own cost.
+# generator's own cost. wrk comes from Debian (scripts/install-tools.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-# wrk from Debian, when it is missing.
-install_wrk() {
-  command -v wrk >/dev/null && return
-  echo "Installing wrk from Debian (seconds)…"
-  local sudo_cmd=()
-  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq wrk >/dev/null
-}
 
 # The scenarios, run by with-server.sh with E2E_BASE_URL set.
 run_scenarios() {
@@ -94,7 +84,10 @@ if [ "${1:-}" = --scenarios ]; then
   exit
 fi
 
-install_wrk
+if ! command -v wrk >/dev/null; then
+  echo "error: wrk is missing: scripts/install-tools.sh --browser installs it (apt-get install wrk)" >&2
+  exit 1
+fi
 empty=$(mktemp -d)
 trap 'rm -rf "$empty"' EXIT
 WITH_SERVER_DIST="$empty" scripts/with-server.sh "$0" --scenarios
