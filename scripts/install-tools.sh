@@ -3,7 +3,7 @@
 # at the right version. Safe to run again and again: the second run takes a second or two.
 #
 #   scripts/install-tools.sh            # for make run: wasm32 target, trunk, wasm-bindgen, npm tools
-#   scripts/install-tools.sh --browser  # also Chromium + chromedriver (for make test)
+#   scripts/install-tools.sh --browser  # also Chromium + chromedriver, wrk, cargo-fuzz (for make test)
 #
 # Versions: Trunk 0.21.14 (0.22 needs a newer rustc); the wasm-bindgen CLI must equal the
 # wasm-bindgen crate in Cargo.lock; binaryen (wasm-opt) and playwright-core are pinned in
@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+CARGO_FUZZ_VERSION=0.13.2
 with_browser=false
 for arg in "$@"; do
   case "$arg" in
@@ -74,13 +75,25 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_versi
   cargo_install wasm-bindgen-cli --version "$wbg_version" --force
 fi
 
-# 5. Chromium and its driver, for the browser tests only.
+# 5. For make test only: from Debian, Chromium and its driver (browser tests) and wrk (the
+#    load bench); cargo-fuzz (the fuzz step).
 if $with_browser; then
+  debs=()
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "Installing Chromium and chromedriver from Debian (~1 min)…"
+    debs+=(chromium chromium-driver)
+  fi
+  command -v wrk >/dev/null || debs+=(wrk)
+  if [ ${#debs[@]} -gt 0 ]; then
+    say "Installing ${debs[*]} from Debian (~1 min)…"
     sudo_cmd=()
     if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
     "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${debs[@]}" >/dev/null
+  fi
+  # 0.13.2 builds with --locked on Rust 1.95 stable; scripts/fuzz.sh runs it with
+  # RUSTC_BOOTSTRAP=1 (it passes -Z flags).
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "Installing cargo-fuzz $CARGO_FUZZ_VERSION (first time only, ~1-2 min on 2 cores)…"
+    cargo_install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
   fi
 fi

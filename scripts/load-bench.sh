@@ -11,26 +11,31 @@
 # refused by design (optimistic concurrency); they are counted and shown apart.
 #   scripts/load-bench.sh                  # after scripts/build-server.sh; builds nothing
 #   LOAD_BENCH_SECS=3 scripts/load-bench.sh
-#   LOAD_BACKEND=SQLite                    # the database (only SQLite exists today)
+#   DATABASE_URL=postgres://… scripts/load-bench.sh
+# The database: a fresh SQLite file (with-server.sh's) unless DATABASE_URL is set; then it
+# reaches the server as it is (the server picks its backend from it) and each line is
+# labelled with that backend: (sqlite, …) or (postgres, …). The database must start empty,
+# e.g. a throwaway cluster:
+#   scripts/with-postgres.sh bash -c 'DATABASE_URL=$CROSSDOCK_TEST_DATABASE_URL scripts/load-bench.sh'
 # The server and wrk share this machine's cores, so the figures include the load
-# generator's own cost.
+# generator's own cost. wrk comes from Debian (scripts/install-tools.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# wrk from Debian, when it is missing.
-install_wrk() {
-  command -v wrk >/dev/null && return
-  echo "Installing wrk from Debian (seconds)…"
-  local sudo_cmd=()
-  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq wrk >/dev/null
+# The backend the lines are labelled with: the scheme of DATABASE_URL, SQLite without it.
+backend() {
+  case "${DATABASE_URL:-}" in
+    "" | sqlite:*) echo sqlite ;;
+    postgres://* | postgresql://*) echo postgres ;;
+    *) echo "${DATABASE_URL%%:*}" ;;
+  esac
 }
 
 # The scenarios, run by with-server.sh with E2E_BASE_URL set.
 run_scenarios() {
   local url=$E2E_BASE_URL secs=${LOAD_BENCH_SECS:-4}
-  export LOAD_BACKEND=${LOAD_BACKEND:-SQLite} LOAD_NOW=2026-11-24T12:00:00Z
+  LOAD_BACKEND=$(backend)
+  export LOAD_BACKEND LOAD_NOW=2026-11-24T12:00:00Z
   prepare
   local failed=0 conns threads name lua out
   for scenario in "GET /api/listings|listings" "GET /api/listings/{id}|detail" \
@@ -94,7 +99,13 @@ if [ "${1:-}" = --scenarios ]; then
   exit
 fi
 
-install_wrk
+if ! command -v wrk >/dev/null; then
+  echo "error: wrk is missing: scripts/install-tools.sh --browser installs it (apt-get install wrk)" >&2
+  exit 1
+fi
+# DATABASE_URL, when set, reaches the server through the environment with-server.sh
+# starts it in.
+echo "load: database $(backend)${DATABASE_URL:+ (DATABASE_URL)}"
 empty=$(mktemp -d)
 trap 'rm -rf "$empty"' EXIT
 WITH_SERVER_DIST="$empty" scripts/with-server.sh "$0" --scenarios

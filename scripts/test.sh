@@ -4,7 +4,7 @@
 # summary: each step ✓/✗ with its time, test counts, benchmark figures and sizes.
 # KEEP_GOING=1 runs every step even after a failure (and still exits 1 at the end).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/crossdock/target}"
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
@@ -128,6 +128,9 @@ if [ -f "$vectors" ] && [[ " ${failed_steps[*]} " != *" test-native "* ]] \
 fi
 step build-app scripts/build-app.sh
 step build-server scripts/build-server.sh
+# wrk at 1, 16 and 64 connections against the release server: listings, a listing, a quote
+# and a seller's write; fails on any error (DATABASE_URL, when set, picks the database).
+step load scripts/load-bench.sh
 step bench-api scripts/api-bench.sh
 step e2e --tests "e2e, Chromium" scripts/with-server.sh bash -c 'node --test --test-reporter=spec tests/e2e/*.test.mjs'
 step promise scripts/promise-report.sh
@@ -135,5 +138,11 @@ step bench-native scripts/bench.sh
 step bench-browser scripts/with-server.sh node scripts/browser-bench.mjs
 # Fails below 90 performance or 95 accessibility (mobile) on home and a listing page.
 step lighthouse scripts/with-server.sh scripts/lighthouse.sh
+# Every cargo-fuzz target, a minute each when the build in ~/.cache/crossdock/fuzz-target
+# is reused; a cold build (~4 min on 2 cores) leaves them less, so the step stays within
+# ~5.5 min. A crash fails the step, its input saved in fuzz/regressions/<target>/. New
+# inputs stay in the fuzz target dir (fuzz/corpus/ is left as committed).
+step fuzz env FUZZ_SECS="${TEST_FUZZ_SECS:-60}" FUZZ_BUDGET="${TEST_FUZZ_BUDGET:-330}" \
+  FUZZ_CORPUS_READONLY=1 scripts/fuzz.sh
 step budgets scripts/budgets.sh
 finish

@@ -58,7 +58,7 @@ function done(summary, latency, requests)
   end
   io.write(string.format(
     "SUMMARY: load %s (%s, %s conns): %s req/s, p50 %s ms, p99 %s ms, %d errors%s\n",
-    os.getenv("LOAD_NAME"), os.getenv("LOAD_BACKEND") or "SQLite", os.getenv("LOAD_CONNS"),
+    os.getenv("LOAD_NAME"), os.getenv("LOAD_BACKEND") or "sqlite", os.getenv("LOAD_CONNS"),
     thousands(summary.requests / secs), ms(latency:percentile(50)), ms(latency:percentile(99)),
     errors, extra))
   if errors > 0 then
