@@ -97,7 +97,7 @@ pub enum BackupError {
     NotSqlite(PathBuf),
     /// The file to restore (or a fresh backup) fails `integrity_check` or cannot be read.
     Damaged { file: PathBuf, problems: String },
-    /// The file is a SQLite database, but not one written by crossdock-server.
+    /// The file is a database, but not one written by crossdock-server.
     NotCrossdock(PathBuf),
     /// The file holds a migration this build does not know: a newer build wrote it.
     NewerMigration { file: PathBuf, version: i64 },
@@ -157,7 +157,7 @@ impl std::fmt::Display for BackupError {
             ),
             BackupError::NotCrossdock(file) => write!(
                 f,
-                "{} is a SQLite database but not Crossdock's (it has no _sqlx_migrations table); nothing was changed",
+                "{} is not a Crossdock database (it has no _sqlx_migrations table); nothing was changed",
                 file.display()
             ),
             BackupError::NewerMigration { file, version } => write!(
