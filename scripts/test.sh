@@ -131,6 +131,7 @@ step build-server scripts/build-server.sh
 # wrk at 1, 16 and 64 connections against the release server: listings, a listing, a quote
 # and a seller's write; fails on any error (DATABASE_URL, when set, picks the database).
 step load scripts/load-bench.sh
+step load-postgres scripts/with-postgres.sh bash -c 'DATABASE_URL=$CROSSDOCK_TEST_DATABASE_URL scripts/load-bench.sh'
 step bench-api scripts/api-bench.sh
 step e2e --tests "e2e, Chromium" scripts/with-server.sh bash -c 'node --test --test-reporter=spec tests/e2e/*.test.mjs'
 step promise scripts/promise-report.sh

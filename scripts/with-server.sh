@@ -42,7 +42,10 @@ trap 'exit 130' INT TERM
 
 # Port 0: the system picks a free port and the server prints it.
 started=$(date +%s%N)
-"$server" --addr 127.0.0.1 --port 0 --db "$tmp/e2e.sqlite" --dist "$dist" \
+# A fresh SQLite file, unless DATABASE_URL names another database (which must start empty).
+db_args=(--db "$tmp/e2e.sqlite")
+[ -n "${DATABASE_URL:-}" ] && db_args=()
+"$server" --addr 127.0.0.1 --port 0 "${db_args[@]}" --dist "$dist" \
   --network data/network.json >"$tmp/server.log" 2>&1 &
 pid=$!
 

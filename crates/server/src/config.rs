@@ -7,6 +7,8 @@ use std::path::PathBuf;
 /// The `--help` text.
 pub const USAGE: &str = "\
 usage: crossdock-server [options]
+       crossdock-server backup FILE [--db PATH | --database-url URL]
+       crossdock-server restore FILE [--db PATH | --database-url URL]
 
   --addr ADDR      address to listen on      (env CROSSDOCK_ADDR, default 127.0.0.1)
   --port PORT      port to listen on         (env PORT, default 8080)
@@ -14,7 +16,14 @@ usage: crossdock-server [options]
   --pricing PATH   the pricing rules file    (env CROSSDOCK_PRICING, default pricing.json beside the network file)
   --dist PATH      the built app (trunk)     (default dist)
   --db PATH        the SQLite database file  (env CROSSDOCK_DB, default var/crossdock.sqlite)
+  --database-url URL  a PostgreSQL database, postgres://USER[:PASSWORD]@HOST[:PORT]/NAME
+                   (env DATABASE_URL; --db on the command line wins over it)
   -h, --help       print this help
+
+backup FILE writes a copy of the database to FILE while the server runs (SQLite: VACUUM
+INTO, then checks the copy and prints its rows per table; PostgreSQL: pg_dump's custom
+format); it never overwrites FILE. restore FILE checks FILE and replaces the database with
+it: stop the server first.
 
 Logs go to stderr, a line per request with its x-request-id: CROSSDOCK_LOG sets what is
 logged (default info; e.g. warn, or crossdock_server=debug) and CROSSDOCK_LOG_FORMAT=json
@@ -31,6 +40,87 @@ pub struct Config {
     pub pricing: PathBuf,
     pub dist: PathBuf,
     pub db: PathBuf,
+    /// A database named by URL (`--database-url`, env `DATABASE_URL`), for PostgreSQL.
+    /// Only `backup` and `restore` use it yet; `None` when `--db` is on the command line
+    /// and the URL comes from the environment (flags win).
+    pub database_url: Option<String>,
+}
+
+/// What the binary is asked to do: serve (no subcommand), `backup FILE`, `restore FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Serve(Config),
+    /// Copy the database to `file` (which must not exist).
+    Backup {
+        file: PathBuf,
+        config: Config,
+    },
+    /// Replace the database with the copy in `file`.
+    Restore {
+        file: PathBuf,
+        config: Config,
+    },
+}
+
+impl Command {
+    /// Reads `args` (without the program name) and the environment through `env`.
+    /// `backup` and `restore` take one FILE and only `--db`, `--database-url`, `--help`.
+    pub fn parse<I, E>(args: I, env: E) -> Result<Command, ConfigError>
+    where
+        I: IntoIterator<Item = String>,
+        E: Fn(&str) -> Option<String>,
+    {
+        let mut args = args.into_iter().peekable();
+        let name: &'static str = match args.peek().map(String::as_str) {
+            Some("backup") => "backup",
+            Some("restore") => "restore",
+            _ => return Config::parse(args, env).map(Command::Serve),
+        };
+        args.next();
+        let bad = |message: String| ConfigError::BadCommand {
+            command: name,
+            message,
+        };
+        let mut file: Option<PathBuf> = None;
+        let mut flags = Vec::new();
+        while let Some(arg) = args.next() {
+            if arg.starts_with('-') && arg != "-" {
+                let flag = arg.split_once('=').map_or(arg.as_str(), |(f, _)| f);
+                match flag {
+                    "-h" | "--help" => return Err(ConfigError::Help),
+                    "--db" | "--database-url" => {
+                        let has_value = arg.contains('=');
+                        flags.push(arg.clone());
+                        if !has_value {
+                            let value = args
+                                .next()
+                                .ok_or_else(|| bad(format!("{flag} needs a value")))?;
+                            flags.push(value);
+                        }
+                    }
+                    other => return Err(bad(format!("unknown option {other}"))),
+                }
+            } else if let Some(first) = &file {
+                return Err(bad(format!(
+                    "takes one FILE, got {} and {arg}",
+                    first.display()
+                )));
+            } else if arg.is_empty() {
+                return Err(bad("FILE is empty".into()));
+            } else {
+                file = Some(PathBuf::from(arg));
+            }
+        }
+        let file = file.ok_or_else(|| bad("needs the FILE to use".into()))?;
+        let config = Config::parse(flags, env).map_err(|e| match e {
+            ConfigError::Invalid(message) => bad(message),
+            other => other,
+        })?;
+        Ok(match name {
+            "backup" => Command::Backup { file, config },
+            _ => Command::Restore { file, config },
+        })
+    }
 }
 
 /// A command line the server cannot use, or a request for help.
@@ -40,6 +130,11 @@ pub enum ConfigError {
     Help,
     /// Anything wrong, said in one line.
     Invalid(String),
+    /// Anything wrong with a `backup` or `restore` command line, said in one line.
+    BadCommand {
+        command: &'static str,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for ConfigError {
@@ -47,6 +142,10 @@ impl std::fmt::Display for ConfigError {
         match self {
             ConfigError::Help => f.write_str("help requested"),
             ConfigError::Invalid(m) => f.write_str(m),
+            ConfigError::BadCommand { command, message } => write!(
+                f,
+                "{command}: {message} (usage: crossdock-server {command} FILE [--db PATH | --database-url URL])"
+            ),
         }
     }
 }
@@ -64,6 +163,8 @@ impl Config {
         let mut pricing = env("CROSSDOCK_PRICING");
         let mut dist = None;
         let mut db = env("CROSSDOCK_DB");
+        let mut database_url = env("DATABASE_URL");
+        let (mut db_flag, mut url_flag) = (false, false);
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -78,7 +179,19 @@ impl Config {
                 "--network" => &mut network,
                 "--pricing" => &mut pricing,
                 "--dist" => &mut dist,
-                "--db" => &mut db,
+                "--db" => {
+                    db_flag = true;
+                    &mut db
+                }
+                "--database-url" => {
+                    url_flag = true;
+                    &mut database_url
+                }
+                other if !other.starts_with('-') => {
+                    return Err(ConfigError::Invalid(format!(
+                        "unknown command {other} (the commands are backup and restore)"
+                    )));
+                }
                 other => {
                     return Err(ConfigError::Invalid(format!("unknown option {other}")));
                 }
@@ -114,6 +227,12 @@ impl Config {
                     .unwrap_or_else(|| default.into()),
             )
         };
+        if db_flag && url_flag {
+            return Err(ConfigError::Invalid(
+                "--db and --database-url name two databases: give one".into(),
+            ));
+        }
+        let database_url = database_url.filter(|u| !u.trim().is_empty() && !db_flag);
         let network = path(network, "data/network.json");
         let pricing = match pricing.filter(|v| !v.is_empty()) {
             Some(p) => PathBuf::from(p),
@@ -126,6 +245,7 @@ impl Config {
             pricing,
             dist: path(dist, "dist"),
             db: path(db, "var/crossdock.sqlite"),
+            database_url,
         })
     }
 }
@@ -155,6 +275,7 @@ mod tests {
                 pricing: "data/pricing.json".into(),
                 dist: "dist".into(),
                 db: "var/crossdock.sqlite".into(),
+                database_url: None,
             })
         );
     }
@@ -209,5 +330,127 @@ mod tests {
             Err(ConfigError::Invalid(_))
         ));
         assert_eq!(parse(&["-h"], &[]), Err(ConfigError::Help));
+    }
+
+    fn command(args: &[&str], env: &[(&str, &str)]) -> Result<Command, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Command::parse(args.iter().map(|a| (*a).to_owned()), |key| {
+            env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn backup_and_restore_take_a_file_and_the_database() {
+        let Ok(Command::Backup { file, config }) =
+            command(&["backup", "/tmp/b.sqlite", "--db", "/srv/c.sqlite"], &[])
+        else {
+            unreachable!()
+        };
+        assert_eq!(file, PathBuf::from("/tmp/b.sqlite"));
+        assert_eq!(config.db, PathBuf::from("/srv/c.sqlite"));
+        assert_eq!(config.database_url, None);
+
+        let Ok(Command::Restore { file, config }) = command(
+            &["restore", "--db=/srv/c.sqlite", "b.sqlite"],
+            &[("CROSSDOCK_DB", "/other.sqlite")],
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(file, PathBuf::from("b.sqlite"));
+        assert_eq!(config.db, PathBuf::from("/srv/c.sqlite"));
+
+        let Ok(Command::Backup { config, .. }) = command(
+            &["backup", "dump.pgc"],
+            &[("DATABASE_URL", "postgres://u@h/crossdock")],
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(
+            config.database_url.as_deref(),
+            Some("postgres://u@h/crossdock")
+        );
+        let Ok(Command::Restore { config, .. }) = command(
+            &["restore", "dump.pgc", "--database-url", "postgres://x/y"],
+            &[],
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(config.database_url.as_deref(), Some("postgres://x/y"));
+    }
+
+    #[test]
+    fn db_on_the_command_line_wins_over_database_url_in_the_environment() {
+        let Ok(Command::Backup { config, .. }) = command(
+            &["backup", "b.sqlite", "--db", "c.sqlite"],
+            &[("DATABASE_URL", "postgres://u@h/crossdock")],
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(config.database_url, None);
+        assert_eq!(config.db, PathBuf::from("c.sqlite"));
+        assert!(matches!(
+            command(
+                &[
+                    "backup",
+                    "b",
+                    "--db",
+                    "c.sqlite",
+                    "--database-url",
+                    "postgres://h/d"
+                ],
+                &[]
+            ),
+            Err(ConfigError::BadCommand { .. })
+        ));
+    }
+
+    #[test]
+    fn no_subcommand_serves_and_an_unknown_one_is_refused() {
+        assert_eq!(command(&[], &[]), parse(&[], &[]).map(Command::Serve));
+        let Err(ConfigError::Invalid(message)) = command(&["backpu", "x"], &[]) else {
+            unreachable!()
+        };
+        assert_eq!(
+            message,
+            "unknown command backpu (the commands are backup and restore)"
+        );
+    }
+
+    #[test]
+    fn bad_backup_and_restore_command_lines_say_what_is_wrong_in_one_line() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["backup"], "backup: needs the FILE to use"),
+            (
+                &["restore", "--db", "c.sqlite"],
+                "restore: needs the FILE to use",
+            ),
+            (&["backup", "a", "b"], "backup: takes one FILE, got a and b"),
+            (
+                &["backup", "a", "--port", "1"],
+                "backup: unknown option --port",
+            ),
+            (&["restore", "a", "--db"], "restore: --db needs a value"),
+            (&["backup", ""], "backup: FILE is empty"),
+        ];
+        for (args, start) in cases {
+            let Err(error) = command(args, &[]) else {
+                unreachable!("{args:?} was accepted")
+            };
+            let message = error.to_string();
+            assert!(message.starts_with(start), "{args:?}: {message}");
+            assert!(!message.contains('\n'), "{args:?}: {message}");
+            assert!(
+                message.ends_with(
+                    "(usage: crossdock-server backup FILE [--db PATH | --database-url URL])"
+                ) || message.ends_with(
+                    "(usage: crossdock-server restore FILE [--db PATH | --database-url URL])"
+                ),
+                "{message}"
+            );
+        }
+        assert_eq!(command(&["restore", "--help"], &[]), Err(ConfigError::Help));
     }
 }

@@ -41,6 +41,7 @@
 //!   which file or port, each problem, and what to do next.
 
 mod api;
+pub mod backup;
 pub mod catalog;
 mod config;
 pub mod db;

@@ -1,8 +1,11 @@
-//! `crossdock-server`: loads the network, opens the database, serves the API and the app.
-//! Every startup failure is one clear message and exit status 1 (2 for a bad command line).
+//! `crossdock-server`: loads the network, opens the database, serves the API and the app;
+//! `crossdock-server backup FILE` and `restore FILE` copy the database out and back
+//! ([`crossdock_server::backup`]). Every failure is one clear message and exit status 1
+//! (2 for a bad command line).
 
 use std::process::ExitCode;
 
+use crossdock_server::backup::{self, Command, Target};
 use crossdock_server::{
     AppState, Config, ConfigError, DbTarget, StartError, USAGE, app, demo_seller_logins,
     load_network, load_pricing, record_network_load,
@@ -10,17 +13,33 @@ use crossdock_server::{
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    crossdock_server::ops::mark_start();
-    crossdock_server::ops::init_logging();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(StartError::Config(ConfigError::Help)) => {
+    let command = Command::parse(std::env::args().skip(1), |key| std::env::var(key).ok());
+    let (config, file, restore) = match command {
+        Ok(Command::Serve(config)) => return serve(config).await,
+        Ok(Command::Backup { file, config }) => (config, file, false),
+        Ok(Command::Restore { file, config }) => (config, file, true),
+        Err(ConfigError::Help) => {
             println!("{USAGE}");
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-        Err(e @ StartError::Config(_)) => {
+        Err(e @ ConfigError::BadCommand { .. }) => {
             eprintln!("crossdock-server: {e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("crossdock-server: {}", StartError::Config(e));
+            return ExitCode::from(2);
+        }
+    };
+    let done = match Target::of(&config) {
+        Ok(target) if restore => backup::restore(&target, &file).await,
+        Ok(target) => backup::backup(&target, &file).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("crossdock-server: error: {e}");
@@ -29,10 +48,19 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), StartError> {
-    let config = Config::parse(std::env::args().skip(1), |key| std::env::var(key).ok())
-        .map_err(StartError::Config)?;
+async fn serve(config: Config) -> ExitCode {
+    crossdock_server::ops::mark_start();
+    crossdock_server::ops::init_logging();
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("crossdock-server: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
 
+async fn run(config: Config) -> Result<(), StartError> {
     let network = load_network(&config.network)?;
     let pricing = load_pricing(&config.pricing, network.network())?;
 
@@ -51,11 +79,8 @@ async fn run() -> Result<(), StartError> {
         })?;
     let local = listener.local_addr().map_err(StartError::Serve)?;
 
-    let target = DbTarget::choose(
-        config.db.clone(),
-        std::env::var("DATABASE_URL").ok().as_deref(),
-    )
-    .map_err(|m| StartError::Config(ConfigError::Invalid(m)))?;
+    let target = DbTarget::choose(config.db.clone(), config.database_url.as_deref())
+        .map_err(|m| StartError::Config(ConfigError::Invalid(m)))?;
     let db = crossdock_server::open(&target).await?;
     record_network_load(&db, &network)
         .await

@@ -1,36 +1,69 @@
-//! The real server binary as a child process, and a tiny HTTP/1.0 client over
-//! `std::net::TcpStream` (one request per connection, no chunked bodies): for the tests
-//! that kill, stop or multiply servers (crash, instances), which include this file alone.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The real server binary as a child process, a tiny HTTP/1.0 client over
+//! `std::net::TcpStream` (one request per connection, no chunked bodies) and a signed-in
+//! demo seller. Shared by the tests that start the binary (they include this file alone,
+//! like `multiply.rs`).
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossdock_server::DbTarget;
 use serde_json::{Value, json};
 
 use super::testdb;
 
-const SERVER: &str = env!("CARGO_BIN_EXE_crossdock-server");
-const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
-const START_TIMEOUT: Duration = Duration::from_secs(120);
+pub const SERVER: &str = env!("CARGO_BIN_EXE_crossdock-server");
+pub const NETWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network.json");
+pub const START_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// A running server process.
+/// The binary with none of the environment variables it reads, so a developer's
+/// `DATABASE_URL` or `PORT` cannot leak into a test.
+pub fn command() -> Command {
+    let mut command = Command::new(SERVER);
+    for key in [
+        "PORT",
+        "CROSSDOCK_ADDR",
+        "CROSSDOCK_NETWORK",
+        "CROSSDOCK_PRICING",
+        "CROSSDOCK_DB",
+        "DATABASE_URL",
+    ] {
+        command.env_remove(key);
+    }
+    command
+}
+
+/// Runs `crossdock-server ARGS` to the end (a subcommand such as `backup`).
+pub fn run(args: &[&str]) -> Output {
+    command().args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+/// A running server process: its address, and every line it prints on stdout.
 pub struct Server {
-    child: Child,
+    pub child: Child,
     pub addr: String,
+    lines: mpsc::Receiver<String>,
 }
 
 impl Server {
-    pub fn start(target: &DbTarget, dist: &Path) -> Server {
-        let mut child = Command::new(SERVER)
+    /// Starts the binary on `db` (a SQLite file, or PostgreSQL through `DATABASE_URL`)
+    /// with `dist`, on a free port.
+    pub fn start(db: &DbTarget, dist: &Path) -> Server {
+        let (args, envs) = testdb::server_args(db);
+        let mut child = command()
             .args(["--addr", "127.0.0.1", "--port", "0"])
-            .args(testdb::server_args(target).0)
-            .envs(testdb::server_args(target).1)
+            .args(args)
+            .envs(envs)
             .arg("--dist")
             .arg(dist)
             .args(["--network", NETWORK])
@@ -40,28 +73,68 @@ impl Server {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        // Reads the address, then keeps draining the log so the server never blocks on it.
+        let (tx, lines) = mpsc::channel();
+        // Keeps draining the output so the server never blocks on it.
         std::thread::spawn(move || {
-            let mut tx = Some(tx);
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix("Crossdock is running at http://")
-                    && let Some(tx) = tx.take()
-                {
-                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
-                    let _ = tx.send(addr);
-                }
+                let _ = tx.send(line);
             }
         });
-        let addr = match rx.recv_timeout(START_TIMEOUT) {
-            Ok(addr) => addr,
-            Err(e) => {
-                let _ = child.kill();
-                panic!("the server printed no address: {e}");
-            }
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            lines,
         };
-        Server { child, addr }
+        match server.wait_for_line("Crossdock is running at http://", START_TIMEOUT) {
+            Some(line) => {
+                let rest = line.trim_start_matches("Crossdock is running at http://");
+                server.addr = rest.split('/').next().unwrap_or_default().to_owned();
+            }
+            None => panic!("the server printed no address"),
+        }
+        server
+    }
+
+    /// The next line starting with `prefix` the server prints within `timeout`.
+    pub fn wait_for_line(&self, prefix: &str, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Sends SIGTERM (what `kill` and service managers send).
+    pub fn sigterm(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
+    /// Waits up to `timeout` for the process to end; its exit status, or `None`.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// SIGTERM, then the exit status (which must come within 30 s).
+    pub fn stop(mut self) -> ExitStatus {
+        self.sigterm();
+        self.wait_exit(Duration::from_secs(30))
+            .expect("the server did not stop within 30 s of SIGTERM")
     }
 
     /// SIGKILL: no shutdown handler runs.
@@ -100,6 +173,11 @@ pub fn http(
     stream.write_all(body)?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;
+    parse_answer(&answer)
+}
+
+/// A whole HTTP/1.x answer read to the end: status, head, body.
+pub fn parse_answer(answer: &[u8]) -> std::io::Result<(u16, String, Vec<u8>)> {
     let split = answer
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -113,13 +191,14 @@ pub fn http(
     Ok((status, head, answer[split + 4..].to_vec()))
 }
 
-/// A signed-in seller: the cookie and the CSRF token.
+/// A signed-in demo seller: the cookie and the CSRF token.
 pub struct Seller {
     pub cookie: String,
     pub csrf: String,
 }
 
 impl Seller {
+    /// Signs demo seller `id` in with its documented credentials.
     pub fn sign_in(addr: &str, id: &str) -> Seller {
         let body = json!({"login": format!("{id}@demo.crossdock"), "password": format!("crossdock-demo-{id}")});
         let (status, head, bytes) = http(
@@ -152,6 +231,7 @@ impl Seller {
         }
     }
 
+    /// Sends a request with the cookie and the CSRF token: status and body.
     pub fn send(
         &self,
         addr: &str,
@@ -168,6 +248,7 @@ impl Seller {
         http(addr, method, path, &headers, body).map(|(s, _, b)| (s, b))
     }
 
+    /// [`Seller::send`] with a JSON body when given: status and the parsed answer.
     pub fn json(&self, addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
         let bytes = body.map(|b| b.to_string()).unwrap_or_default();
         let (status, answer) = self
