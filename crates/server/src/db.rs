@@ -86,6 +86,38 @@ pub fn backend(pool: &AnyPool) -> Backend {
     }
 }
 
+/// Turns at a seller write's transaction, for one process.
+///
+/// SQLite lets one transaction write at a time, and one waiting for the write lock polls
+/// it with growing sleeps: under many concurrent saves, a save that is unlucky keeps
+/// sleeping while later ones take the lock, and waits seconds. Taking a turn here first
+/// queues this process's saves in arrival order, so each waits only for those ahead of
+/// it. PostgreSQL locks rows and queues waiters fairly itself: no turns are taken there.
+#[derive(Clone, Debug)]
+pub struct WriteTurns(Option<std::sync::Arc<tokio::sync::Mutex<()>>>);
+
+/// A turn taken with [`WriteTurns::take`]: the next save waits until it is dropped.
+#[derive(Debug)]
+pub struct WriteTurn(#[allow(dead_code)] Option<tokio::sync::OwnedMutexGuard<()>>);
+
+impl WriteTurns {
+    /// Turns for `pool`'s backend.
+    pub fn for_pool(pool: &AnyPool) -> WriteTurns {
+        WriteTurns(match backend(pool) {
+            Backend::Sqlite => Some(std::sync::Arc::default()),
+            Backend::Postgres => None,
+        })
+    }
+
+    /// Waits for this process's saves ahead to finish (none on PostgreSQL).
+    pub async fn take(&self) -> WriteTurn {
+        match &self.0 {
+            Some(gate) => WriteTurn(Some(gate.clone().lock_owned().await)),
+            None => WriteTurn(None),
+        }
+    }
+}
+
 /// The migrations of `backend`.
 pub fn migrator(backend: Backend) -> &'static Migrator {
     match backend {

@@ -87,8 +87,10 @@ pub struct AppState {
     pub network: Arc<LoadedNetwork>,
     /// Trunk's output folder (`dist/`): `index.html` and the hashed assets.
     pub dist: Arc<PathBuf>,
-    /// The embedded database (SQLite now; the SQL is kept portable to PostgreSQL).
+    /// The database: the embedded SQLite file, or PostgreSQL ([`db`]).
     pub db: sqlx::AnyPool,
+    /// Seller saves' turns at the database's write lock ([`db::WriteTurns`]).
+    pub writes: db::WriteTurns,
     /// The storefront's read model of the catalog (see [`catalog`]).
     pub catalog: Arc<CatalogStore>,
     /// The pricing rules file as loaded at start (checked against the network): what
@@ -141,6 +143,7 @@ impl AppState {
         Ok(AppState {
             network: Arc::new(network),
             dist: Arc::new(dist),
+            writes: db::WriteTurns::for_pool(&db),
             db,
             catalog: Arc::new(CatalogStore::loaded_at(catalog, mark)),
             pricing: Arc::new(pricing),

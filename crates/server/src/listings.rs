@@ -199,8 +199,12 @@ pub async fn list_listings(
     let mut hits: Vec<Hit<'_>> = Vec::new();
     let mut category_counts = vec![0u64; net.file.categories.len()];
     let mut mode_counts = [0u64; 3];
+    // Every market named here is in the network (market_param checked it).
+    let market_index = net.market_index(&market);
+    let category_filter: Vec<Option<usize>> =
+        categories.iter().map(|c| net.category_index(c)).collect();
     for listing in &catalog.listings {
-        let Some(offer) = listing.offer(&market) else {
+        let Some(offer) = market_index.and_then(|i| listing.offer_at(i)) else {
             continue;
         };
         if seller.is_some_and(|s| s != listing.seller) {
@@ -210,7 +214,8 @@ pub async fn list_listings(
             continue;
         };
         let e = &listing.engine;
-        let category_ok = categories.is_empty() || categories.iter().any(|c| *c == e.category);
+        let category_ok =
+            category_filter.is_empty() || category_filter.contains(&listing.category_index);
         let mode_ok = modes.is_empty() || modes.contains(&e.mode);
         if !category_ok && !mode_ok {
             continue;
@@ -223,7 +228,7 @@ pub async fn list_listings(
             continue;
         }
         if mode_ok
-            && let Some(i) = net.category_index(&e.category)
+            && let Some(i) = listing.category_index
             && let Some(c) = category_counts.get_mut(i)
         {
             *c += 1;
@@ -248,8 +253,12 @@ pub async fn list_listings(
     let featured = |h: &Hit<'_>| {
         u64::from(h.listing.rating_tenths) * u64::from((h.listing.review_count + 2).ilog2())
     };
+    let total = u64::try_from(hits.len()).unwrap_or(u64::MAX);
+    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let take = usize::try_from(per_page).unwrap_or(0);
+    let end = skip.saturating_add(take);
     match sort {
-        Sort::Relevance => hits.sort_by_key(|h| {
+        Sort::Relevance => top_sorted(&mut hits, end, |h| {
             (
                 h.offer.units == 0,
                 Reverse(h.score),
@@ -257,17 +266,15 @@ pub async fn list_listings(
                 h.listing.id,
             )
         }),
-        Sort::PriceAsc => hits.sort_by_key(|h| (price(h), h.listing.id)),
-        Sort::PriceDesc => hits.sort_by_key(|h| (Reverse(price(h)), h.listing.id)),
-        Sort::Fastest => {
-            hits.sort_by_key(|h| (h.window.is_none(), h.window, price(h), h.listing.id))
-        }
-        Sort::Newest => hits.sort_by_key(|h| (Reverse(h.listing.listed_at), Reverse(h.listing.id))),
+        Sort::PriceAsc => top_sorted(&mut hits, end, |h| (price(h), h.listing.id)),
+        Sort::PriceDesc => top_sorted(&mut hits, end, |h| (Reverse(price(h)), h.listing.id)),
+        Sort::Fastest => top_sorted(&mut hits, end, |h| {
+            (h.window.is_none(), h.window, price(h), h.listing.id)
+        }),
+        Sort::Newest => top_sorted(&mut hits, end, |h| {
+            (Reverse(h.listing.listed_at), Reverse(h.listing.id))
+        }),
     }
-
-    let total = u64::try_from(hits.len()).unwrap_or(u64::MAX);
-    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
-    let take = usize::try_from(per_page).unwrap_or(0);
     let items = hits
         .iter()
         .skip(skip)
@@ -307,6 +314,29 @@ pub async fn list_listings(
         facets,
     };
     Ok(json_response(&headers, &body))
+}
+
+/// Orders the first `end` items of `items` by `key` and drops the rest: what a page needs.
+/// Each key is computed once, then a linear-time selection and a sort of the page and those
+/// before it. Every key ends with the listing id, so no two are equal and the order is the
+/// full sort's.
+fn top_sorted<T, K: Ord>(items: &mut Vec<T>, end: usize, key: impl Fn(&T) -> K) {
+    let mut keyed: Vec<(K, usize)> = items.iter().map(&key).zip(0..).collect();
+    if end == 0 {
+        items.clear();
+        return;
+    }
+    if end < keyed.len() {
+        keyed.select_nth_unstable(end - 1);
+        keyed.truncate(end);
+    }
+    keyed.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(
+        keyed
+            .into_iter()
+            .filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take)),
+    );
 }
 
 const DETAIL_PARAMS: &[&str] = &["market", "zone", "now"];

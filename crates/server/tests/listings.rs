@@ -455,6 +455,22 @@ async fn pages_cover_every_listing_once() {
         }
         assert_eq!(Some(ids.len() as u64), total, "{sort}");
     }
+    // Small pages read in turn give exactly the order of one large page, for every sort.
+    for sort in ["relevance", "price_asc", "price_desc", "newest", "fastest"] {
+        let query = format!("market=US&zone=us-pac&sort={sort}");
+        let whole: Vec<Value> = items(&fx.json(&list(&format!("{query}&per_page=35")), 200).await)
+            .iter()
+            .map(|i| i["id"].clone())
+            .collect();
+        let mut paged = Vec::new();
+        for page in 1..=5 {
+            let body = fx
+                .json(&list(&format!("{query}&per_page=7&page={page}")), 200)
+                .await;
+            paged.extend(items(&body).iter().map(|i| i["id"].clone()));
+        }
+        assert_eq!(paged, whole, "{sort}");
+    }
     let beyond = fx.json(&list("market=AE&page=1000"), 200).await;
     assert!(items(&beyond).is_empty());
     assert!(beyond["total"].as_u64().unwrap() > 0);

@@ -548,6 +548,68 @@ async fn of_two_concurrent_writers_exactly_one_wins() {
     }
 }
 
+/// Saves that finish while the storefront reloads share its next reload: whatever the
+/// interleaving, each save's new price is on the storefront by the time its 200 arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_are_each_on_the_storefront_when_answered() {
+    let fx = Fixture::with_sellers().await;
+    let a = fx.sign_in("jadeleaf").await;
+    let ids: Vec<i64> = sqlx::query_as::<_, (i64,)>(
+        "SELECT l.id FROM listings l JOIN listing_prices p ON p.listing_id = l.id \
+         AND p.market = 'US' WHERE l.seller_id = 'jadeleaf' AND l.mode <> 'fully_managed' \
+         AND NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.listing_id = l.id) \
+         ORDER BY l.id LIMIT 12",
+    )
+    .fetch_all(&fx.state.db)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(id,)| id)
+    .collect();
+    assert_eq!(ids.len(), 12);
+    let mut versions = Vec::new();
+    for id in &ids {
+        versions.push(get(&fx, &a, &uri(*id)).await["version"].as_i64().unwrap());
+    }
+    for round in 0..3 {
+        let writers: Vec<_> = ids
+            .iter()
+            .zip(&versions)
+            .enumerate()
+            .map(|(k, (&id, &version))| {
+                let state = fx.state.clone();
+                let (cookie, csrf) = (a.cookie.clone(), a.csrf.clone());
+                let price = 5_000 + 100 * i64::try_from(k).unwrap() + round;
+                tokio::spawn(async move {
+                    let body = json!({"version": version, "prices": [{"market": "US", "price": usd(price)}]});
+                    let answer = send_json(
+                        state.clone(),
+                        "PUT",
+                        &uri(id),
+                        &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+                        Some(&body),
+                    )
+                    .await;
+                    // Read at once, before any other save can reload the catalog for it.
+                    let shown = state
+                        .catalog
+                        .snapshot()
+                        .listing(id)
+                        .and_then(|l| l.offer("US").map(|o| o.price.minor()));
+                    (id, price, answer, shown)
+                })
+            })
+            .collect();
+        versions.clear();
+        for w in writers {
+            let (id, price, (status, body), shown) = w.await.unwrap();
+            assert_eq!(status, 200, "{id}: {body}");
+            assert_eq!(shown, Some(price), "listing {id} in round {round}");
+            versions.push(body["version"].as_i64().unwrap());
+        }
+    }
+}
+
 /// Every money figure is whole minor units, and each side's lines add up to its margin.
 fn check_rounding(column: &Value) {
     let pricing = &column["pricing"];

@@ -34,7 +34,7 @@ mod products;
 pub mod promotions;
 pub mod search;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, RwLock};
 
 use crossdock_core::engine::{Listing, Mode, StockLine};
@@ -128,6 +128,8 @@ impl PromotionRecord {
 pub struct Offer {
     /// Network market id.
     pub market: String,
+    /// Its index in the network's markets: what a scan over the catalog compares.
+    pub market_index: Option<usize>,
     /// The regular price of one unit.
     pub price: Money,
     /// Units (capped per warehouse) in the warehouses that can ship to this market.
@@ -197,12 +199,20 @@ pub struct ListingRecord {
     pub attributes: Vec<(String, String)>,
     /// Offers by market id (network order).
     pub offers: Vec<Offer>,
+    /// The index of `engine.category` in the network's categories.
+    pub category_index: Option<usize>,
     pub search: SearchDoc,
 }
 
 impl ListingRecord {
     pub fn offer(&self, market: &str) -> Option<&Offer> {
         self.offers.iter().find(|o| o.market == market)
+    }
+
+    /// Its offer in the market at `index` in the network: [`ListingRecord::offer`] without
+    /// comparing names, for scans over the whole catalog.
+    pub fn offer_at(&self, index: usize) -> Option<&Offer> {
+        self.offers.iter().find(|o| o.market_index == Some(index))
     }
 
     /// What the routing engine needs, with the price of one unit at `now` in the market:
@@ -232,8 +242,9 @@ impl ListingRecord {
 /// The storefront's snapshot of the catalog.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// By id.
-    pub listings: Vec<ListingRecord>,
+    /// By id. Shared with the snapshots before and after a write: a write to one listing
+    /// makes a snapshot that shares every other listing with this one.
+    pub listings: Vec<Arc<ListingRecord>>,
     /// By id.
     pub sellers: Vec<SellerRecord>,
 }
@@ -244,6 +255,7 @@ impl Catalog {
             .binary_search_by_key(&id, |l| l.id)
             .ok()
             .and_then(|i| self.listings.get(i))
+            .map(|l| &**l)
     }
 
     pub fn seller(&self, id: &str) -> Option<&SellerRecord> {
@@ -285,9 +297,9 @@ impl Catalog {
         if !same_sellers {
             return None;
         }
-        let mut fresh: BTreeMap<i64, ListingRecord> =
+        let mut fresh: BTreeMap<i64, Arc<ListingRecord>> =
             part.listings.into_iter().map(|l| (l.id, l)).collect();
-        let mut listings: Vec<ListingRecord> = self
+        let mut listings: Vec<Arc<ListingRecord>> = self
             .listings
             .iter()
             .filter(|l| !ids.contains(&l.id))
@@ -518,6 +530,7 @@ impl Catalog {
             };
             let listed: String = row.try_get("listed_at")?;
             let category: String = row.try_get("category")?;
+            let category_index = net.category_index(&category);
             let title: String = row.try_get("title")?;
             let brand: String = row.try_get("brand")?;
             let description: String = row.try_get("description")?;
@@ -528,13 +541,14 @@ impl Catalog {
                 let units = units_for_market(net, &stock, mode, &market);
                 let promos = promotions.remove(&(id, market.clone())).unwrap_or_default();
                 offers.push(Offer {
+                    market_index: net.market_index(&market),
                     market,
                     price,
                     units,
                     promotions: promos,
                 });
             }
-            offers.sort_by_key(|o| net.market_index(&o.market));
+            offers.sort_by_key(|o| o.market_index);
             let shop = sellers.get(seller).map_or("", |s| s.name.as_str());
             let attr_text: String = attrs
                 .iter()
@@ -552,7 +566,7 @@ impl Catalog {
                 &attr_text,
                 &description,
             );
-            listings.push(ListingRecord {
+            listings.push(Arc::new(ListingRecord {
                 id,
                 version: row.try_get("version")?,
                 seller,
@@ -578,8 +592,9 @@ impl Catalog {
                 listed_at: Instant::parse(&listed).map_err(|e| decode("listings.listed_at", e))?,
                 attributes: attrs,
                 offers,
+                category_index,
                 search,
-            });
+            }));
         }
         Ok(Catalog { listings, sellers })
     }
@@ -633,6 +648,13 @@ pub struct CatalogStore {
     reloading: tokio::sync::Mutex<Loaded>,
     /// Reload requests so far (each [`CatalogStore::reload`] call takes a number).
     requested: std::sync::atomic::AtomicU64,
+    /// Listings written and not yet reloaded: the next [`CatalogStore::reload_listings`]
+    /// reloads them all at once, so writes that finish while a reload runs share the
+    /// next one instead of queueing one reload each.
+    pending: std::sync::Mutex<BTreeSet<i64>>,
+    /// Listing reload requests so far (each [`CatalogStore::reload_listings`] call takes
+    /// a number after adding its ids to `pending`).
+    listings_requested: std::sync::atomic::AtomicU64,
 }
 
 /// What the current snapshot was loaded at.
@@ -641,6 +663,9 @@ struct Loaded {
     mark: Option<ChangeMark>,
     /// Every reload request up to this number was made before the snapshot's load began.
     covers: u64,
+    /// Every listing reload request up to this number had its ids loaded into the
+    /// snapshot (by a full load, or a partial one that took them from `pending`).
+    listings_cover: u64,
 }
 
 /// Where the catalog's writes stand: every write to a listing (prices, stock, mode,
@@ -680,9 +705,9 @@ impl CatalogStore {
             current: RwLock::new(Arc::new(catalog)),
             reloading: tokio::sync::Mutex::new(Loaded {
                 mark: Some(mark),
-                covers: 0,
+                ..Loaded::default()
             }),
-            requested: std::sync::atomic::AtomicU64::new(0),
+            ..CatalogStore::default()
         }
     }
 
@@ -691,8 +716,7 @@ impl CatalogStore {
     pub fn shared(catalog: Arc<Catalog>) -> CatalogStore {
         CatalogStore {
             current: RwLock::new(catalog),
-            reloading: tokio::sync::Mutex::new(Loaded::default()),
-            requested: std::sync::atomic::AtomicU64::new(0),
+            ..CatalogStore::default()
         }
     }
 
@@ -720,21 +744,57 @@ impl CatalogStore {
     }
 
     /// Reloads the listings `ids` only, after a write to them: a few small queries
-    /// instead of the whole catalog (a full load when the sellers changed).
+    /// instead of the whole catalog (a full load when the sellers changed). Returns once
+    /// a snapshot with them answers requests.
+    ///
+    /// Writes that finish while a reload runs share the next one: it reloads every
+    /// listing written meanwhile, and the writes it covered return without another.
     pub async fn reload_listings(
         &self,
         pool: &AnyPool,
         net: &Network,
         ids: &[i64],
     ) -> Result<(), sqlx::Error> {
-        let _turn = self.reloading.lock().await;
-        let part = Catalog::load_listings(pool, net, ids).await?;
-        let fresh = match self.snapshot().merged(part, ids) {
-            Some(merged) => merged,
-            None => Catalog::load(pool, net).await?,
-        };
-        self.publish(Arc::new(fresh));
+        use std::sync::atomic::Ordering;
+        self.pending_ids().extend(ids.iter().copied());
+        // The number after the ids: a reload that reads a number at least this high
+        // before taking `pending` takes these ids too.
+        let ticket = self.listings_requested.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut loaded = self.reloading.lock().await;
+        if loaded.listings_cover >= ticket {
+            return Ok(());
+        }
+        let covers = self.listings_requested.load(Ordering::SeqCst);
+        let ids: Vec<i64> = std::mem::take(&mut *self.pending_ids())
+            .into_iter()
+            .collect();
+        // Empty: a reload that began before this request's number took its ids.
+        if !ids.is_empty() {
+            let fresh = match Catalog::load_listings(pool, net, &ids).await {
+                Ok(part) => match self.snapshot().merged(part, &ids) {
+                    Some(merged) => Ok(merged),
+                    None => Catalog::load(pool, net).await,
+                },
+                Err(e) => Err(e),
+            };
+            match fresh {
+                Ok(fresh) => self.publish(Arc::new(fresh)),
+                Err(e) => {
+                    // Not reloaded: the next reload takes them again.
+                    self.pending_ids().extend(ids);
+                    return Err(e);
+                }
+            }
+        }
+        loaded.listings_cover = covers;
         Ok(())
+    }
+
+    fn pending_ids(&self) -> std::sync::MutexGuard<'_, BTreeSet<i64>> {
+        match self.pending.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     /// When the database's [`ChangeMark`] differs from the current snapshot's, reloads
@@ -803,11 +863,15 @@ impl CatalogStore {
         // newer than they say, and the next request or check reloads once more, never the
         // other way round.
         let covers = self.requested.load(std::sync::atomic::Ordering::SeqCst);
+        let listings_cover = self
+            .listings_requested
+            .load(std::sync::atomic::Ordering::SeqCst);
         let mark = ChangeMark::read(pool).await?;
         self.publish(Arc::new(Catalog::load(pool, net).await?));
         *loaded = Loaded {
             mark: Some(mark),
             covers,
+            listings_cover,
         };
         Ok(())
     }

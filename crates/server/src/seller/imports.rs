@@ -1036,6 +1036,8 @@ async fn run(
         .map_err(db_err("recording an import"))?;
     let basis = margin_basis(net, &state.pricing);
     let db = db_err("applying an import");
+    // In turn with the seller saves ([`crate::db::WriteTurns`]).
+    let turn = state.writes.take().await;
     let mut tx = state.db.begin().await.map_err(&db)?;
     for plan in &checked.plans {
         if !save::move_version_on(&mut tx, &plan.current, now)
@@ -1072,6 +1074,7 @@ async fn run(
     .await
     .map_err(&db)?;
     tx.commit().await.map_err(&db)?;
+    drop(turn);
     if s.skus_changed > 0 {
         reload_catalog(state).await?;
     }

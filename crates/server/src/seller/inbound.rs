@@ -202,7 +202,7 @@ pub async fn create_inbound(
         ));
     }
 
-    let mut tx = begin_write(&state, &listing, now).await?;
+    let (turn, mut tx) = begin_write(&state, &listing, now).await?;
     let shipment_id: i64 = sqlx::query(
         "INSERT INTO inbound_shipments (listing_id, warehouse, quantity, eta, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -241,6 +241,7 @@ pub async fn create_inbound(
     )
     .await?;
     tx.commit().await.map_err(db("saving a shipment"))?;
+    drop(turn);
     let listing = detail_of(&state, &session.seller_id, id, now).await?;
     Ok(no_store_json(
         StatusCode::CREATED,
@@ -318,7 +319,7 @@ pub async fn delete_inbound(
         eta: parse(get("eta")?)?,
         created_at: parse(get("created_at")?)?,
     };
-    let mut tx = begin_write(&state, &listing, now).await?;
+    let (turn, mut tx) = begin_write(&state, &listing, now).await?;
     let deleted = sqlx::query(
         "DELETE FROM inbound_shipments WHERE id = $1 AND listing_id = $2 AND received_at IS NULL",
     )
@@ -354,6 +355,7 @@ pub async fn delete_inbound(
     )
     .await?;
     tx.commit().await.map_err(db("withdrawing a shipment"))?;
+    drop(turn);
     let listing = detail_of(&state, &session.seller_id, id, now).await?;
     Ok(no_store_json(
         StatusCode::OK,

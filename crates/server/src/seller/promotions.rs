@@ -464,7 +464,7 @@ pub async fn create_promotion(
     );
 
     let db = |e: sqlx::Error| ApiError::Internal(format!("saving a promotion: {e}"));
-    let mut tx = begin_write(&state, &listing, now).await?;
+    let (turn, mut tx) = begin_write(&state, &listing, now).await?;
     // Promotion ids continue the demo catalog's (which were written with explicit ids).
     // SQLite runs one write at a time; on PostgreSQL two sellers could read the same
     // MAX(id) at once, so promotion inserts take turns (the lock lasts until commit, and
@@ -529,6 +529,7 @@ pub async fn create_promotion(
     )
     .await?;
     tx.commit().await.map_err(db)?;
+    drop(turn);
     reload_listing(&state, id).await?;
     let (impact, warnings) = impact(&state, &listing, &row, now);
     let promotion = promotion_out(net, &listing, &row, now);
@@ -597,7 +598,7 @@ pub async fn delete_promotion(
     }
     let (impact, _) = impact(&state, &listing, &row, now);
     let db = |e: sqlx::Error| ApiError::Internal(format!("removing a promotion: {e}"));
-    let mut tx = begin_write(&state, &listing, now).await?;
+    let (turn, mut tx) = begin_write(&state, &listing, now).await?;
     sqlx::query("DELETE FROM promotions WHERE id = $1 AND listing_id = $2")
         .bind(promo_id)
         .bind(id)
@@ -621,6 +622,7 @@ pub async fn delete_promotion(
     )
     .await?;
     tx.commit().await.map_err(db)?;
+    drop(turn);
     reload_listing(&state, id).await?;
     let promotion = promotion_out(net, &listing, &row, now);
     let detail = detail_of(&state, &session.seller_id, id, now).await?;

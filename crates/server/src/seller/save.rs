@@ -46,6 +46,7 @@ use super::session::SellerSession;
 use super::store::{self, PrivateListing};
 use crate::api::server_now;
 use crate::catalog::generate::{mode_id, parse_mode};
+use crate::db::WriteTurn;
 use crate::dto::category_name;
 use crate::extract::ApiJson;
 use crate::listings::parse_id;
@@ -115,17 +116,22 @@ pub async fn expect_version(
 /// Starts a write's transaction with its first statement: moving the version on from
 /// the one the write was validated against, which takes the write lock. When the version
 /// had already moved on, nothing is written: 409 with the listing as it is now.
+///
+/// The transaction comes with this process's turn at the write lock
+/// ([`crate::db::WriteTurns`]): drop it once the transaction is committed.
 pub async fn begin_write(
     state: &AppState,
     listing: &PrivateListing,
     now: Instant,
-) -> Result<Transaction<'static, Any>, ApiError> {
+) -> Result<(WriteTurn, Transaction<'static, Any>), ApiError> {
     let db = |e: sqlx::Error| ApiError::Internal(format!("saving listing {}: {e}", listing.id));
+    let turn = state.writes.take().await;
     let mut tx = state.db.begin().await.map_err(db)?;
     if move_version_on(&mut tx, listing, now).await.map_err(db)? {
-        return Ok(tx);
+        return Ok((turn, tx));
     }
     tx.rollback().await.map_err(db)?;
+    drop(turn);
     Err(conflict(state, &listing.seller_id, listing.id, now).await)
 }
 
@@ -980,12 +986,13 @@ pub async fn update_listing(
         ));
     }
     let basis = margin_basis(net, &state.pricing);
-    let mut tx = begin_write(&state, &current, now).await?;
+    let (turn, mut tx) = begin_write(&state, &current, now).await?;
     let seller = session.seller_id.as_str();
     write_plan(&mut tx, &plan, &basis, seller, "update", now).await?;
     tx.commit()
         .await
         .map_err(|e| ApiError::Internal(format!("saving listing {id}: {e}")))?;
+    drop(turn);
     reload_listing(&state, id).await?;
     let body = detail_of(&state, &session.seller_id, id, now).await?;
     Ok(no_store_json(StatusCode::OK, &body))

@@ -117,6 +117,7 @@ impl Fixture {
         let state = AppState {
             network: Arc::new(network),
             dist: Arc::new(dir.path().join("dist")),
+            writes: crossdock_server::db::WriteTurns::for_pool(&db),
             db,
             catalog: Arc::new(CatalogStore::shared(catalog.clone())),
             pricing: pricing_rules(),
