@@ -9,6 +9,9 @@
 #
 # Environment:
 #   FUZZ_SECS        seconds per target (default 30)
+#   FUZZ_JOBS        targets fuzzed at once (default 1), each on its own core: make test
+#                    runs 2 on this 2-core machine, so every target still gets its full
+#                    time and the step takes half as long
 #   FUZZ_BUDGET      seconds for the whole run, build included (unset: no budget): each
 #                    target then gets what the build left, shared out, between 15 s and
 #                    FUZZ_SECS (make test: 330 s, up to 60 s each, so a cold build on 2 cores
@@ -46,6 +49,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/fuzz"
 
 FUZZ_SECS="${FUZZ_SECS:-30}"
+FUZZ_JOBS="${FUZZ_JOBS:-1}"
 TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/crossdock/fuzz-target}"
 export RUSTC_BOOTSTRAP=1
 # The fuzz crate is its own workspace with its own target dir: never share the main one.
@@ -85,7 +89,8 @@ built=$(($(date +%s) - start))
 echo "SUMMARY: fuzz build: ${#targets[@]} targets in $built s ($fresh, opt-level 1, debug assertions)"
 if [ -n "${FUZZ_BUDGET:-}" ]; then
     # Each run also spends a few seconds starting and loading its corpus.
-    share=$(((FUZZ_BUDGET - built) / ${#targets[@]} - 4))
+    rounds=$(((${#targets[@]} + FUZZ_JOBS - 1) / FUZZ_JOBS))
+    share=$(((FUZZ_BUDGET - built) / rounds - 4))
     [ "$share" -lt "$FUZZ_SECS" ] && FUZZ_SECS=$share
     [ "$FUZZ_SECS" -lt 15 ] && FUZZ_SECS=15
     echo "fuzz: $FUZZ_SECS s per target (budget $FUZZ_BUDGET s, build $built s)" >&2
@@ -103,7 +108,11 @@ grown_dir() {
     esac
 }
 
-for t in "${targets[@]}"; do
+# Fuzzes target $1 and prints its SUMMARY (and, on a crash, how to reproduce it); fails
+# on a crash.
+fuzz_target() {
+    local t=$1 grown log t0 rc secs runs inputs crash saved
+    local -a corpora
     grown="$(grown_dir "$t")"
     mkdir -p "corpus/$t" "$grown" "artifacts/$t"
     corpora=("$grown")
@@ -117,14 +126,13 @@ for t in "${targets[@]}"; do
     rc=$?
     set -e
     secs=$(($(date +%s) - t0))
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n1)
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n1 || true)
     runs=$(printf "%'d" "${runs:-0}" 2>/dev/null || echo "${runs:-0}")
     inputs=$(find "${corpora[@]}" -type f | wc -l)
     if [ "$rc" -eq 0 ]; then
         echo "SUMMARY: fuzz $t: $runs runs in $secs s, corpus $inputs inputs, 0 crashes"
     else
-        status=1
-        crash=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -n1 | sed 's/Test unit written to //')
+        crash=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -n1 | sed 's/Test unit written to //' || true)
         tail -n 40 "$log" >&2
         saved=
         if [ -n "$crash" ] && [ -f "$crash" ]; then
@@ -144,5 +152,22 @@ for t in "${targets[@]}"; do
         echo "  rename the input after what broke and commit both (fuzz/regressions/README.md)"
     fi
     rm -f "$log"
+    return "$rc"
+}
+
+# FUZZ_JOBS targets at a time; each one's lines are printed whole, in target order.
+outputs="$(mktemp -d)"
+trap 'rm -rf "$outputs"' EXIT
+pids=()
+for i in "${!targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$FUZZ_JOBS" ]; do
+        wait -n || true
+    done
+    fuzz_target "${targets[$i]}" >"$outputs/$i" 2>&1 &
+    pids[i]=$!
+done
+for i in "${!targets[@]}"; do
+    wait "${pids[$i]}" || status=1
+    cat "$outputs/$i"
 done
 exit "$status"

@@ -3,7 +3,7 @@
 # at the right version. Safe to run again and again: the second run takes a second or two.
 #
 #   scripts/install-tools.sh            # for make run: wasm32 target, trunk, wasm-bindgen, npm tools
-#   scripts/install-tools.sh --browser  # also Chromium + chromedriver, wrk, cargo-fuzz (for make test)
+#   scripts/install-tools.sh --browser  # also Chromium + chromedriver, wrk, nginx, cargo-fuzz (for make test)
 #
 # Versions: Trunk 0.21.14 (0.22 needs a newer rustc); the wasm-bindgen CLI must equal the
 # wasm-bindgen crate in Cargo.lock; binaryen (wasm-opt) and playwright-core are pinned in
@@ -75,14 +75,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg_versi
   cargo_install wasm-bindgen-cli --version "$wbg_version" --force
 fi
 
-# 5. For make test only: from Debian, Chromium and its driver (browser tests) and wrk (the
-#    load bench); cargo-fuzz (the fuzz step).
+# 5. For make test only: from Debian, Chromium and its driver (browser tests), wrk (the
+#    load bench) and nginx-light (deploy/nginx.conf's check); cargo-fuzz (the fuzz step).
 if $with_browser; then
   debs=()
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     debs+=(chromium chromium-driver)
   fi
   command -v wrk >/dev/null || debs+=(wrk)
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || debs+=(nginx-light)
   if [ ${#debs[@]} -gt 0 ]; then
     say "Installing ${debs[*]} from Debian (~1 min)…"
     sudo_cmd=()

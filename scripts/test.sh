@@ -132,6 +132,7 @@ step build-server scripts/build-server.sh
 # and a seller's write; fails on any error (DATABASE_URL, when set, picks the database).
 step load scripts/load-bench.sh
 step load-postgres scripts/with-postgres.sh bash -c 'DATABASE_URL=$CROSSDOCK_TEST_DATABASE_URL scripts/load-bench.sh'
+step nginx scripts/nginx-check.sh
 step bench-api scripts/api-bench.sh
 step e2e --tests "e2e, Chromium" scripts/with-server.sh bash -c 'node --test --test-reporter=spec tests/e2e/*.test.mjs'
 step promise scripts/promise-report.sh
@@ -139,11 +140,12 @@ step bench-native scripts/bench.sh
 step bench-browser scripts/with-server.sh node scripts/browser-bench.mjs
 # Fails below 90 performance or 95 accessibility (mobile) on home and a listing page.
 step lighthouse scripts/with-server.sh scripts/lighthouse.sh
-# Every cargo-fuzz target, a minute each when the build in ~/.cache/crossdock/fuzz-target
-# is reused; a cold build (~4 min on 2 cores) leaves them less, so the step stays within
-# ~5.5 min. A crash fails the step, its input saved in fuzz/regressions/<target>/. New
-# inputs stay in the fuzz target dir (fuzz/corpus/ is left as committed).
-step fuzz env FUZZ_SECS="${TEST_FUZZ_SECS:-60}" FUZZ_BUDGET="${TEST_FUZZ_BUDGET:-330}" \
-  FUZZ_CORPUS_READONLY=1 scripts/fuzz.sh
+# Every cargo-fuzz target, a minute each, two at a time (one per core), when the build in
+# ~/.cache/crossdock/fuzz-target is reused (~2.3 min); a cold build (~4 min on 2 cores)
+# leaves them less, so the step stays within ~5 min. A crash fails the step, its input
+# saved in fuzz/regressions/<target>/. New inputs stay in the fuzz target dir (fuzz/corpus/
+# is left as committed).
+step fuzz env FUZZ_SECS="${TEST_FUZZ_SECS:-60}" FUZZ_BUDGET="${TEST_FUZZ_BUDGET:-300}" \
+  FUZZ_JOBS=2 FUZZ_CORPUS_READONLY=1 scripts/fuzz.sh
 step budgets scripts/budgets.sh
 finish

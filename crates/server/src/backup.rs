@@ -898,6 +898,7 @@ mod tests {
             dist: "dist".into(),
             db: "var/c.sqlite".into(),
             database_url: url.map(str::to_owned),
+            trusted_proxies: Default::default(),
         };
         assert_eq!(
             Target::of(&config(None)).ok(),

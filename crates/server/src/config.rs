@@ -4,6 +4,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
+use crate::seller::TrustedProxies;
+
 /// The `--help` text.
 pub const USAGE: &str = "\
 usage: crossdock-server [options]
@@ -18,6 +20,9 @@ usage: crossdock-server [options]
   --db PATH        the SQLite database file  (env CROSSDOCK_DB, default var/crossdock.sqlite)
   --database-url URL  a PostgreSQL database, postgres://USER[:PASSWORD]@HOST[:PORT]/NAME
                    (env DATABASE_URL; --db on the command line wins over it)
+  --trusted-proxies LIST  reverse proxies whose X-Forwarded-For names the client, for
+                   sign-in throttling: addresses or networks, e.g. 127.0.0.1,10.0.0.0/8
+                   (env CROSSDOCK_TRUSTED_PROXIES, default none)
   -h, --help       print this help
 
 backup FILE writes a copy of the database to FILE while the server runs (SQLite: VACUUM
@@ -44,6 +49,8 @@ pub struct Config {
     /// Only `backup` and `restore` use it yet; `None` when `--db` is on the command line
     /// and the URL comes from the environment (flags win).
     pub database_url: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// What the binary is asked to do: serve (no subcommand), `backup FILE`, `restore FILE`.
@@ -164,6 +171,7 @@ impl Config {
         let mut dist = None;
         let mut db = env("CROSSDOCK_DB");
         let mut database_url = env("DATABASE_URL");
+        let mut trusted_proxies = env("CROSSDOCK_TRUSTED_PROXIES");
         let (mut db_flag, mut url_flag) = (false, false);
 
         let mut args = args.into_iter();
@@ -187,6 +195,7 @@ impl Config {
                     url_flag = true;
                     &mut database_url
                 }
+                "--trusted-proxies" => &mut trusted_proxies,
                 other if !other.starts_with('-') => {
                     return Err(ConfigError::Invalid(format!(
                         "unknown command {other} (the commands are backup and restore)"
@@ -238,6 +247,8 @@ impl Config {
             Some(p) => PathBuf::from(p),
             None => network.with_file_name("pricing.json"),
         };
+        let trusted_proxies = TrustedProxies::parse(trusted_proxies.as_deref().unwrap_or(""))
+            .map_err(|m| ConfigError::Invalid(format!("--trusted-proxies: {m}")))?;
         Ok(Config {
             addr,
             port,
@@ -246,6 +257,7 @@ impl Config {
             dist: path(dist, "dist"),
             db: path(db, "var/crossdock.sqlite"),
             database_url,
+            trusted_proxies,
         })
     }
 }
@@ -276,7 +288,31 @@ mod tests {
                 dist: "dist".into(),
                 db: "var/crossdock.sqlite".into(),
                 database_url: None,
+                trusted_proxies: TrustedProxies::default(),
             })
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_flag_or_the_environment() {
+        let from_env = parse(&[], &[("CROSSDOCK_TRUSTED_PROXIES", "10.0.0.0/8")]).unwrap();
+        assert!(
+            from_env
+                .trusted_proxies
+                .contains("10.1.2.3".parse().unwrap())
+        );
+        let flag = parse(
+            &["--trusted-proxies", "127.0.0.1"],
+            &[("CROSSDOCK_TRUSTED_PROXIES", "10.0.0.0/8")],
+        )
+        .unwrap();
+        assert!(flag.trusted_proxies.contains("127.0.0.1".parse().unwrap()));
+        assert!(!flag.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert_eq!(
+            parse(&["--trusted-proxies=nginx"], &[]),
+            Err(ConfigError::Invalid(
+                "--trusted-proxies: \"nginx\" is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)".into()
+            ))
         );
     }
 

@@ -75,7 +75,7 @@ pub use network::{LoadedNetwork, load_network};
 pub use seller::background as seller_background;
 pub use seller::pricing::DEFAULT_PRICING_JSON;
 pub use seller::{
-    DemoLogin, LoadedPricing, SeedError, SellerSession, demo_login, demo_password,
+    DemoLogin, LoadedPricing, SeedError, SellerSession, TrustedProxies, demo_login, demo_password,
     demo_seller_logins, load_pricing, receive_arrivals, require_owned_listing, seed_demo_accounts,
 };
 pub use web::{BASE_CSP, is_hashed_asset, page_csp};

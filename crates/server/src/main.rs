@@ -132,8 +132,11 @@ async fn run(config: Config) -> Result<(), StartError> {
     // Writes made through other instances on the same database, within a second.
     let follower = tokio::spawn(crossdock_server::follow_catalog(state.clone()));
 
-    // With the peer's address, which sign-in throttling counts per client.
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // With the peer's address and the proxies trusted to name the client behind them,
+    // which sign-in throttling counts per client.
+    let service = app(state)
+        .layer(axum::Extension(config.trusted_proxies))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -637,6 +637,73 @@ async fn the_21st_failure_from_one_address_gets_429() {
     );
 }
 
+/// Behind a reverse proxy named with `--trusted-proxies` (main.rs adds it as this layer),
+/// each client is counted by the address the proxy forwarded for, and a client's own
+/// `X-Forwarded-For` is believed from no one else.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_counts_by_its_forwarded_address() {
+    use tower::ServiceExt;
+    let fx = Fixture::with_sellers().await;
+    let trusted = crossdock_server::TrustedProxies::parse("127.0.0.1").unwrap();
+    let through = |peer: &str, forwarded: &str, login: &str, password: &str| {
+        let request = Request::post(SESSION)
+            .header("content-type", "application/json")
+            .header("x-test-client-address", peer)
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(
+                json!({"login": login, "password": password}).to_string(),
+            ))
+            .unwrap();
+        let app = crossdock_server::app(fx.state.clone()).layer(axum::Extension(trusted.clone()));
+        async move { app.oneshot(request).await.unwrap().status().as_u16() }
+    };
+    // 20 failures from one client through the proxy lock that client out…
+    for i in 0..20 {
+        let login = format!("nobody{i}@demo.crossdock");
+        assert_eq!(
+            through("127.0.0.1", "203.0.113.7", &login, "guess").await,
+            401
+        );
+    }
+    let (northpeak, password) = (demo_login("northpeak"), demo_password("northpeak"));
+    assert_eq!(
+        through("127.0.0.1", "203.0.113.7", &northpeak, &password).await,
+        429
+    );
+    // …not the proxy's other clients, nor the proxy's own address.
+    assert_eq!(
+        through("127.0.0.1", "198.51.100.1", &northpeak, &password).await,
+        200
+    );
+    // A client that names another address before the proxy's entry is still itself.
+    assert_eq!(
+        through(
+            "127.0.0.1",
+            "198.51.100.1, 203.0.113.7",
+            &northpeak,
+            &password
+        )
+        .await,
+        429
+    );
+    // Not through the proxy: the header is the client's word, and the peer is counted.
+    for i in 0..20 {
+        let login = format!("direct{i}@demo.crossdock");
+        assert_eq!(
+            through("192.0.2.50", "198.51.100.99", &login, "guess").await,
+            401
+        );
+    }
+    assert_eq!(
+        through("192.0.2.50", "198.51.100.2", &northpeak, &password).await,
+        429
+    );
+    assert_eq!(
+        through("127.0.0.1", "198.51.100.99", &northpeak, &password).await,
+        200
+    );
+}
+
 #[tokio::test]
 async fn a_successful_sign_in_resets_the_accounts_failures() {
     let fx = Fixture::with_sellers().await;

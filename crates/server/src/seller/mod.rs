@@ -52,9 +52,9 @@
 //! exists. The client address is the TCP peer (`ConnectInfo`, which `crossdock-server`
 //! serves with); an IPv6 client counts as its /64 network. In-process tests have no
 //! socket: there, and only there, the `x-test-client-address` header names the address
-//! (absent: "unknown"). Behind a reverse proxy every client has the proxy's address, so
-//! the per-address limit then counts the proxy; trusting `X-Forwarded-For` from a
-//! configured proxy is left to the scale-out work.
+//! (absent: "unknown"). Behind a reverse proxy every client would have the proxy's
+//! address: name the proxies with `--trusted-proxies` ([`throttle::TrustedProxies`]) and,
+//! for requests from them, the client is the address they put in `X-Forwarded-For`.
 //!
 //! # Ownership
 //! [`require_owned_listing`] answers 404 for a listing of another seller exactly as for
@@ -117,6 +117,7 @@ pub use accounts::{DemoLogin, SeedError, demo_login, demo_password, demo_seller_
 pub use inbound::receive_arrivals;
 pub use pricing::{LoadedPricing, load_pricing};
 pub use session::SellerSession;
+pub use throttle::TrustedProxies;
 
 /// `/api/seller/...`: the session (sign in, who am I, sign out), the SKU table and
 /// detail, saving mode, prices and stock, promotions, inbound shipments, the pricing rules
