@@ -75,8 +75,9 @@ pub use network::{LoadedNetwork, load_network};
 pub use seller::background as seller_background;
 pub use seller::pricing::DEFAULT_PRICING_JSON;
 pub use seller::{
-    DemoLogin, LoadedPricing, SeedError, SellerSession, TrustedProxies, demo_login, demo_password,
-    demo_seller_logins, load_pricing, receive_arrivals, require_owned_listing, seed_demo_accounts,
+    DemoLogin, ImportJobs, LoadedPricing, SeedError, SellerSession, TrustedProxies, demo_login,
+    demo_password, demo_seller_logins, load_pricing, receive_arrivals, require_owned_listing,
+    seed_demo_accounts,
 };
 pub use web::{BASE_CSP, is_hashed_asset, page_csp};
 
@@ -91,6 +92,8 @@ pub struct AppState {
     pub db: sqlx::AnyPool,
     /// Seller saves' turns at the database's write lock ([`db::WriteTurns`]).
     pub writes: db::WriteTurns,
+    /// CSV imports running in this process, which a shutdown lets finish.
+    pub imports: ImportJobs,
     /// The storefront's read model of the catalog (see [`catalog`]).
     pub catalog: Arc<CatalogStore>,
     /// The pricing rules file as loaded at start (checked against the network): what
@@ -144,6 +147,7 @@ impl AppState {
             network: Arc::new(network),
             dist: Arc::new(dist),
             writes: db::WriteTurns::for_pool(&db),
+            imports: ImportJobs::default(),
             db,
             catalog: Arc::new(CatalogStore::loaded_at(catalog, mark)),
             pricing: Arc::new(pricing),

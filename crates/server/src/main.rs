@@ -132,15 +132,22 @@ async fn run(config: Config) -> Result<(), StartError> {
     // Writes made through other instances on the same database, within a second.
     let follower = tokio::spawn(crossdock_server::follow_catalog(state.clone()));
 
+    let imports = state.imports.clone();
     // With the peer's address and the proxies trusted to name the client behind them,
     // which sign-in throttling counts per client.
     let service = app(state)
         .layer(axum::Extension(config.trusted_proxies))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown_signal(imports.clone()))
         .await
         .map_err(StartError::Serve)?;
+    // Every request is answered; CSV imports they started may still be running.
+    let running = imports.running();
+    if running > 0 {
+        println!("Waiting for {running} CSV import(s) to finish…");
+        imports.idle().await;
+    }
     background.abort();
     follower.abort();
     db.close().await;
@@ -148,8 +155,10 @@ async fn run(config: Config) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM (what `kill` and the test scripts send).
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM (what `kill` and the test scripts send). Then open requests get
+/// [`REQUEST_GRACE`] to finish, and CSV imports running then up to [`IMPORT_GRACE`] in
+/// all; a second Ctrl-C or the deadline ends the process (exit status 1).
+async fn shutdown_signal(imports: crossdock_server::ImportJobs) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -169,13 +178,27 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     println!("Crossdock is stopping (Ctrl-C again to force)…");
-    // Open requests get a few seconds to finish; a second Ctrl-C or the deadline ends it.
-    tokio::spawn(async {
+    tokio::spawn(async move {
+        let deadline = async {
+            tokio::time::sleep(REQUEST_GRACE).await;
+            // An import is one transaction: cut off, none of it is applied, and it reads
+            // failed after the restart. Give it the time it needs, within reason.
+            if imports.running() > 0 {
+                let _ = tokio::time::timeout(IMPORT_GRACE - REQUEST_GRACE, imports.idle()).await;
+                // Its answer to the last poll may still be on its way.
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {},
-            () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {},
+            () = deadline => {},
         }
-        eprintln!("crossdock-server: stopped without waiting for open requests");
+        eprintln!("crossdock-server: stopped without waiting for open requests and imports");
         std::process::exit(1);
     });
 }
+
+/// How long open requests get after SIGTERM.
+const REQUEST_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long, in all, a CSV import running at SIGTERM gets to finish.
+const IMPORT_GRACE: std::time::Duration = std::time::Duration::from_secs(60);

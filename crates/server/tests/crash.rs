@@ -29,7 +29,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crossdock_server::DbTarget;
-use process::{Seller, Server, runtime};
+use process::{Seller, Server, export, import_outcome, runtime, stock_moved_csv};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 
@@ -267,28 +267,6 @@ fn audit_counts(rt: &tokio::runtime::Runtime, pool: &AnyPool, id: i64) -> (i64, 
     .unwrap()
 }
 
-/// The seller's export, parsed: header and rows.
-fn export(addr: &str, seller: &Seller) -> (Vec<String>, Vec<Vec<String>>) {
-    let (status, bytes) = seller
-        .send(addr, "GET", "/api/seller/catalog.csv", "text/csv", b"")
-        .unwrap();
-    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
-    let text = String::from_utf8(bytes).unwrap();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
-}
-
 /// Kills the server while a 10,000-row import is in `at` (checking or applying), restarts
 /// it, and checks that the import's changes are all there or none, and that it reads as
 /// applied only when all are.
@@ -315,26 +293,10 @@ fn import_killed_while(at: &str) {
 
     let server = Server::start(&backend.target, &dist);
     let who = Seller::sign_in(&server.addr, seller_id);
-    let (header, mut rows) = export(&server.addr, &who);
+    let (header, rows) = export(&server.addr, &who);
     assert!(rows.len() >= 10_000, "{} rows", rows.len());
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (sku, warehouse, on_hand) = (col("sku"), col("warehouse"), col("on_hand"));
-    // Every stock row moves by 3: (sku, warehouse) → the new quantity.
-    let mut changes: HashMap<(String, String), i64> = HashMap::new();
-    for row in &mut rows {
-        if row[warehouse].is_empty() {
-            continue;
-        }
-        let n: i64 = row[on_hand].parse().unwrap();
-        row[on_hand] = (n + 3).to_string();
-        changes.insert((row[sku].clone(), row[warehouse].clone()), n + 3);
-    }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&header).unwrap();
-    for r in &rows {
-        w.write_record(r).unwrap();
-    }
-    let file = w.into_inner().unwrap();
+    // Every stock row moves by 3.
+    let (file, changes) = stock_moved_csv(&header, rows.clone(), 3);
 
     let (status, bytes) = who
         .send(
@@ -373,27 +335,7 @@ fn import_killed_while(at: &str) {
 
     let server = Server::start(&backend.target, &dist);
     let pool = backend.pool(&rt);
-    let stock: Vec<(String, String, i64)> = rt
-        .block_on(
-            sqlx::query_as(
-                "SELECT l.sku, s.warehouse, s.quantity FROM listing_stock s \
-                 JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = $1",
-            )
-            .bind(seller_id)
-            .fetch_all(&pool),
-        )
-        .unwrap();
-    let there = stock
-        .iter()
-        .filter(|(s, w, q)| changes.get(&(s.clone(), w.clone())) == Some(q))
-        .count();
-    let (state,): (String,) = rt
-        .block_on(
-            sqlx::query_as("SELECT state FROM seller_imports WHERE id = $1")
-                .bind(import)
-                .fetch_one(&pool),
-        )
-        .unwrap();
+    let (state, there) = import_outcome(&rt, &pool, import, seller_id, &changes);
     let (audited,): (i64,) = rt
         .block_on(
             sqlx::query_as(

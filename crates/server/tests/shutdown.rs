@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/multiply.rs"]
+mod multiply;
 #[path = "common/process.rs"]
 mod process;
 #[path = "common/testdb.rs"]
@@ -16,7 +18,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use process::{Server, parse_answer};
+use process::{Seller, Server, export, import_outcome, parse_answer, runtime, stock_moved_csv};
 
 #[test]
 fn sigterm_lets_requests_in_flight_finish_and_takes_no_new_ones() {
@@ -89,4 +91,69 @@ fn sigterm_lets_requests_in_flight_finish_and_takes_no_new_ones() {
         .wait_exit(Duration::from_secs(15))
         .expect("the server did not exit after its requests finished");
     assert!(status.success(), "{status:?}");
+}
+
+/// A CSV import running when SIGTERM comes is let finish: after the restart it reads
+/// applied with every change there, instead of being cut off and reported failed.
+#[test]
+fn sigterm_lets_a_running_import_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    let target = testdb::fresh(dir.path(), "shutdown-import.sqlite");
+    let rt = runtime();
+    let seller_id = "voltaic";
+
+    // Enough rows that the import is still checking when SIGTERM comes.
+    let server = Server::start(&target, &dist);
+    let who = Seller::sign_in(&server.addr, seller_id);
+    let base = export(&server.addr, &who).1.len();
+    server.kill9();
+    let pool = rt
+        .block_on(crossdock_server::open(&target))
+        .unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(multiply::multiply_listings(
+        &pool,
+        seller_id,
+        i64::try_from(4_000 / base).unwrap(),
+    ));
+    rt.block_on(pool.close());
+
+    let mut server = Server::start(&target, &dist);
+    let who = Seller::sign_in(&server.addr, seller_id);
+    let (header, rows) = export(&server.addr, &who);
+    let (file, changes) = stock_moved_csv(&header, rows, 2);
+    let (status, bytes) = who
+        .send(
+            &server.addr,
+            "POST",
+            "/api/seller/imports?file_name=shutdown.csv",
+            "text/csv",
+            &file,
+        )
+        .unwrap();
+    assert_eq!(status, 202, "{}", String::from_utf8_lossy(&bytes));
+    let import = serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    server.sigterm();
+    // The import is still checking: the server says it waits for it.
+    assert!(
+        server
+            .wait_for_line("Waiting for 1 CSV import", Duration::from_secs(15))
+            .is_some(),
+        "the server did not wait for the running import"
+    );
+    let status = server
+        .wait_exit(Duration::from_secs(90))
+        .expect("the server did not exit after its import finished");
+    assert!(status.success(), "{status:?}");
+
+    let pool = rt
+        .block_on(crossdock_server::open(&target))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (state, there) = import_outcome(&rt, &pool, import, seller_id, &changes);
+    rt.block_on(pool.close());
+    assert_eq!(state, "applied");
+    assert_eq!(there, changes.len(), "changes there after the restart");
 }

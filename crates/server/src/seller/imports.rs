@@ -64,6 +64,64 @@ use crate::catalog::generate::mode_id;
 use crate::extract::Params;
 use crate::{ApiError, AppState};
 
+/// The CSV imports this process is running, so that a shutdown can let them finish
+/// (`crossdock-server` waits for them after its last request, within its deadline)
+/// instead of cutting them off to be reported failed after the restart.
+#[derive(Clone, Debug, Default)]
+pub struct ImportJobs(std::sync::Arc<JobsInner>);
+
+#[derive(Debug, Default)]
+struct JobsInner {
+    running: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
+}
+
+/// One running import: counted until dropped (also when its task fails or panics).
+#[derive(Debug)]
+pub struct ImportJob(ImportJobs);
+
+impl ImportJobs {
+    /// Counts an import as running until the returned job is dropped.
+    pub fn start(&self) -> ImportJob {
+        self.0
+            .running
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        ImportJob(self.clone())
+    }
+
+    /// Imports running now.
+    pub fn running(&self) -> usize {
+        self.0.running.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Returns once no import is running.
+    pub async fn idle(&self) {
+        loop {
+            let notified = self.0.idle.notified();
+            tokio::pin!(notified);
+            // Registered before the check, so a finish in between is not missed.
+            notified.as_mut().enable();
+            if self.running() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for ImportJob {
+    fn drop(&mut self) {
+        let inner = &(self.0).0;
+        if inner
+            .running
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
+            == 1
+        {
+            inner.idle.notify_waiters();
+        }
+    }
+}
+
 /// The largest file an import takes.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// A running import whose heartbeat is older than this was cut off.
@@ -905,8 +963,10 @@ pub async fn create_import(
 
     let job_state = state.clone();
     let seller = session.seller_id.clone();
+    let job = state.imports.start();
     tokio::spawn(
         async move {
+            let _job = job;
             if let Err(e) = run(&job_state, id, &seller, sheet, check_only).await {
                 tracing::error!(import = id, error = ?e, "import failed");
                 let message = match &e {

@@ -114,6 +114,7 @@ use crate::{ApiError, AppState};
 
 pub use accounts::seed_demo_accounts;
 pub use accounts::{DemoLogin, SeedError, demo_login, demo_password, demo_seller_logins};
+pub use imports::ImportJobs;
 pub use inbound::receive_arrivals;
 pub use pricing::{LoadedPricing, load_pricing};
 pub use session::SellerSession;

@@ -118,6 +118,7 @@ impl Fixture {
             network: Arc::new(network),
             dist: Arc::new(dir.path().join("dist")),
             writes: crossdock_server::db::WriteTurns::for_pool(&db),
+            imports: crossdock_server::ImportJobs::default(),
             db,
             catalog: Arc::new(CatalogStore::shared(catalog.clone())),
             pricing: pricing_rules(),

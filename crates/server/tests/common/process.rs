@@ -312,3 +312,84 @@ pub fn plain_us_listings(
         })
         .collect()
 }
+
+/// The seller's CSV export (`GET /api/seller/catalog.csv`), parsed: header and rows.
+pub fn export(addr: &str, seller: &Seller) -> (Vec<String>, Vec<Vec<String>>) {
+    let (status, bytes) = seller
+        .send(addr, "GET", "/api/seller/catalog.csv", "text/csv", b"")
+        .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    let text = String::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The export with every stock count moved by `by`, as a CSV file to import, and what it
+/// changes: (sku, warehouse) → the new quantity.
+pub fn stock_moved_csv(
+    header: &[String],
+    mut rows: Vec<Vec<String>>,
+    by: i64,
+) -> (Vec<u8>, std::collections::HashMap<(String, String), i64>) {
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (sku, warehouse, on_hand) = (col("sku"), col("warehouse"), col("on_hand"));
+    let mut changes = std::collections::HashMap::new();
+    for row in &mut rows {
+        if row[warehouse].is_empty() {
+            continue;
+        }
+        let n: i64 = row[on_hand].parse().unwrap();
+        row[on_hand] = (n + by).to_string();
+        changes.insert((row[sku].clone(), row[warehouse].clone()), n + by);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    (w.into_inner().unwrap(), changes)
+}
+
+/// What became of import `import` of `seller_id`, read from the database: its state, and
+/// how many of `changes` ((sku, warehouse) → quantity) the stock shows.
+pub fn import_outcome(
+    rt: &tokio::runtime::Runtime,
+    pool: &sqlx::AnyPool,
+    import: i64,
+    seller_id: &str,
+    changes: &std::collections::HashMap<(String, String), i64>,
+) -> (String, usize) {
+    let stock: Vec<(String, String, i64)> = rt
+        .block_on(
+            sqlx::query_as(
+                "SELECT l.sku, s.warehouse, s.quantity FROM listing_stock s \
+                 JOIN listings l ON l.id = s.listing_id WHERE l.seller_id = $1",
+            )
+            .bind(seller_id)
+            .fetch_all(pool),
+        )
+        .unwrap();
+    let there = stock
+        .iter()
+        .filter(|(s, w, q)| changes.get(&(s.clone(), w.clone())) == Some(q))
+        .count();
+    let (state,): (String,) = rt
+        .block_on(
+            sqlx::query_as("SELECT state FROM seller_imports WHERE id = $1")
+                .bind(import)
+                .fetch_one(pool),
+        )
+        .unwrap();
+    (state, there)
+}
