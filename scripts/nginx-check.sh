@@ -49,19 +49,10 @@ started_at=${NGINX_CHECK_T0:-$(date +%s%N)}
 tmp=$(mktemp -d /tmp/crossdock-nginx.XXXXXX)
 pids=()
 nginx_pid=
+# shellcheck source=scripts/lib/stop.sh
+. scripts/lib/stop.sh
 cleanup() {
-  local pid
-  for pid in $nginx_pid "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $nginx_pid "${pids[@]}"; do
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_processes "$nginx_pid" "${pids[@]}"
   rm -rf "$tmp"
 }
 trap 'exit 130' INT TERM

@@ -23,18 +23,12 @@ if [ -z "${WITH_SERVER_DIST:-}" ] && [ ! -f dist/index.html ]; then
   exit 1
 fi
 
+# shellcheck source=scripts/lib/stop.sh
+. scripts/lib/stop.sh
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+  stop_processes "$pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -52,10 +52,7 @@ pub async fn get_seller(
     let mut listing_count = 0u64;
     for l in catalog.listings.iter().filter(|l| Some(l.seller) == index) {
         listing_count += 1;
-        if let Some(c) = net
-            .category_index(&l.engine.category)
-            .and_then(|i| per_category.get_mut(i))
-        {
+        if let Some(c) = l.category_index.and_then(|i| per_category.get_mut(i)) {
             *c += 1;
         }
         for o in &l.offers {

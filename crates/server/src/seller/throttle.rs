@@ -89,10 +89,6 @@ impl TrustedProxies {
         Ok(TrustedProxies(nets))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Whether `ip` is one of the proxies.
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
@@ -167,16 +163,12 @@ pub fn client_ip(
 
 /// The throttling key of an IP address.
 fn address_key(ip: IpAddr) -> String {
-    match ip {
+    match canonical(ip) {
         IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                let [a, b, c, d, ..] = s;
-                format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
-            }
-        },
+        IpAddr::V6(v6) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
     }
 }
 
@@ -302,7 +294,8 @@ mod tests {
         let odd = TrustedProxies::parse("192.168.1.0/25").unwrap();
         assert!(odd.contains(ip("192.168.1.127")));
         assert!(!odd.contains(ip("192.168.1.128")));
-        assert!(TrustedProxies::parse("").unwrap().is_empty());
+        assert_eq!(TrustedProxies::parse(""), Ok(TrustedProxies::default()));
+        assert_eq!(TrustedProxies::parse(" , "), Ok(TrustedProxies::default()));
         assert!(
             TrustedProxies::parse("0.0.0.0/0")
                 .unwrap()
